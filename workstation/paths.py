@@ -1,0 +1,30 @@
+"""Where the workstation keeps its files: the user's data folder and the bundled resources."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+APP_NAME = "CaseSupervisionWorkstation"
+DATA_DIR_ENV = "WORKSTATION_DATA_DIR"
+
+
+def resources_dir() -> Path:
+    """The repository's (or bundle's) resources folder: fonts, vocabularies, translations."""
+    return Path(__file__).resolve().parent.parent / "resources"
+
+
+def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
+    """The folder holding the default store; `--data-dir` or $WORKSTATION_DATA_DIR override it."""
+    if override:
+        return Path(override)
+    env = os.environ.get(DATA_DIR_ENV)
+    if env:
+        return Path(env)
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir(APP_NAME, appauthor=False))
+
+
+def default_store_path(override: str | os.PathLike[str] | None = None) -> Path:
+    return data_dir(override) / "workstation.db"

@@ -1,0 +1,58 @@
+"""Domain settings (thresholds, campaign dates, issuing unit), kept in the store."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from workstation.models import Setting
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    lead_due_days: int = 30
+    nf1_days: int = 7
+    nf1_complex_days: int = 30
+    sp1_days: int = 90
+    sp2_days: int = 365
+    campaign_start: dt.date = dt.date(2021, 2, 26)
+    campaign_end: dt.date = dt.date(2021, 6, 30)
+    issuing_unit: str = "教育整顿领导小组办公室"
+
+
+_FIELDS = {f.name: f for f in dataclasses.fields(Settings)}
+
+
+def _decode(name: str, value: Any) -> Any:
+    default = getattr(Settings(), name)
+    if isinstance(default, dt.date):
+        return dt.date.fromisoformat(value)
+    return type(default)(value)
+
+
+def _encode(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, dt.date) else value
+
+
+def load(session: Session) -> Settings:
+    values = {}
+    for row in session.scalars(select(Setting)):
+        if row.key in _FIELDS:
+            values[row.key] = _decode(row.key, row.value)
+    return Settings(**values)
+
+
+def save(session: Session, settings: Settings) -> dict[str, tuple[Any, Any]]:
+    """Store the settings; returns {name: (old, new)} of what changed (for the audit)."""
+    current = load(session)
+    changed: dict[str, tuple[Any, Any]] = {}
+    for name in _FIELDS:
+        old, new = getattr(current, name), getattr(settings, name)
+        if old != new:
+            session.merge(Setting(key=name, value=_encode(new)))
+            changed[name] = (_encode(old), _encode(new))
+    return changed

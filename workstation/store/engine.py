@@ -1,0 +1,143 @@
+"""Opening a store: a file path or SQLAlchemy URL becomes an engine and session factories."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.orm import Session, sessionmaker
+
+from workstation.errors import StoreError
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_MS = 10_000
+
+
+def to_url(path_or_url: str | os.PathLike[str]) -> URL:
+    """Turn what the user gave to --db into a URL: a plain path means an SQLite file."""
+    text = os.fspath(path_or_url)
+    if "://" in text:
+        try:
+            return make_url(text)
+        except ArgumentError as exc:
+            raise StoreError(f"数据库地址“{text}”无法识别：{exc}") from exc
+    return URL.create("sqlite", database=str(Path(text).expanduser().resolve()))
+
+
+def check_sqlite_file(path: Path, *, must_exist: bool = False) -> None:
+    """Refuse early, with a clear message, what SQLite would fail on later or obscurely."""
+    if not path.parent.is_dir():
+        raise StoreError(f"数据库所在的文件夹“{path.parent}”不存在")
+    if not path.exists():
+        if must_exist:
+            raise StoreError(f"数据库文件“{path}”不存在，请先运行 init 创建")
+        return
+    if path.is_dir():
+        raise StoreError(f"“{path}”是一个文件夹，不是数据库文件")
+    try:
+        with path.open("rb") as f:
+            head = f.read(len(SQLITE_HEADER))
+    except OSError as exc:
+        raise StoreError(f"无法读取数据库文件“{path}”：{exc.strerror}") from exc
+    if head and head != SQLITE_HEADER:
+        raise StoreError(f"“{path}”不是工作站数据库（SQLite）文件，或已加密、已损坏")
+    if head:
+        _check_sqlite_tables(path)
+
+
+def _check_sqlite_tables(path: Path) -> None:
+    """Refuse another program's SQLite file before any connection of ours could change it."""
+    try:
+        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        try:
+            tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
+        finally:
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"“{path}”不是工作站数据库（SQLite）文件，或已加密、已损坏") from exc
+    if tables and "alembic_version" not in tables:
+        raise StoreError(f"“{path}”是其他程序的数据库，不是工作站数据库")
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    # pysqlite's own transaction handling is switched off so that BEGIN is ours (see Store).
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys = ON")
+    cur.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    cur.execute("PRAGMA journal_mode = WAL")
+    cur.execute("PRAGMA synchronous = NORMAL")
+    cur.close()
+
+
+def _begin(conn: Any) -> None:
+    mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
+    conn.exec_driver_sql(f"BEGIN {mode}")
+
+
+def make_engine(url: URL) -> Engine:
+    try:
+        if url.get_backend_name() == "sqlite":
+            engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+            event.listen(engine, "connect", _sqlite_pragmas)
+            event.listen(engine, "begin", _begin)
+        else:
+            engine = create_engine(url, pool_pre_ping=True)
+    except (ArgumentError, NoSuchModuleError, ImportError) as exc:
+        shown = url.render_as_string(hide_password=True)
+        raise StoreError(f"数据库地址“{shown}”无法识别或缺少驱动：{exc}") from exc
+    return engine
+
+
+class Store:
+    """One open store: an engine plus sessions for reading and for writing.
+
+    Writers on SQLite take the write lock when they begin (BEGIN IMMEDIATE), so two writers
+    never both read the same audit-chain tail; readers stay concurrent under WAL.
+    """
+
+    def __init__(self, url: URL) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+        self._read = sessionmaker(self.engine, expire_on_commit=False)
+        if self.is_sqlite:
+            write_engine = self.engine.execution_options(sqlite_begin="IMMEDIATE")
+        else:
+            write_engine = self.engine
+        self._write = sessionmaker(write_engine, expire_on_commit=False)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.url.get_backend_name() == "sqlite"
+
+    @property
+    def path(self) -> Path | None:
+        """The SQLite file, or None for a server store."""
+        if self.is_sqlite and self.url.database and self.url.database != ":memory:":
+            return Path(self.url.database)
+        return None
+
+    def describe(self) -> str:
+        return str(self.path) if self.path else self.url.render_as_string(hide_password=True)
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Session]:
+        """A short read-only unit of work."""
+        with self._read() as session, session.begin():
+            yield session
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Session]:
+        """One transaction: committed when the block ends, rolled back on any exception."""
+        with self._write() as session, session.begin():
+            yield session
+
+    def dispose(self) -> None:
+        self.engine.dispose()
