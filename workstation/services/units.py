@@ -1,0 +1,145 @@
+"""Units and persons: found by their normalised names, created on first mention."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from workstation.errors import ValidationError
+from workstation.models import Person, Unit
+from workstation.services import audit
+from workstation.services.auth import Actor, require
+from workstation.store import Store
+from workstation.vocab import UNIT_TYPE, clean_text, infer_unit_type, normalise
+
+
+@dataclasses.dataclass(frozen=True)
+class UnitRow:
+    id: int
+    uuid: str
+    name: str
+    type: str
+    parent: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+def unit_fields(unit: Unit) -> dict[str, Any]:
+    return {"name": unit.name, "type": unit.type, "parent_id": unit.parent_id}
+
+
+def find_unit(session: Session, name: str) -> Unit | None:
+    return session.scalar(select(Unit).where(Unit.name_key == normalise(name)))
+
+
+def ensure_unit(session: Session, actor: Actor, name: str, *, type: str | None = None) -> Unit:
+    """The unit of that name (after normalising), created with an inferred type when new."""
+    cleaned = clean_text(name)
+    if not cleaned:
+        raise ValidationError({"unit": "单位名称不能为空"})
+    unit = find_unit(session, cleaned)
+    if unit is not None:
+        return unit
+    require(actor, "unit.edit")
+    unit = Unit(
+        name=cleaned,
+        name_key=normalise(cleaned),
+        type=type or infer_unit_type(cleaned),
+        created_by=actor.login,
+        updated_by=actor.login,
+    )
+    session.add(unit)
+    session.flush()
+    audit.record(session, actor, "unit.create", "unit", unit.uuid, after=unit_fields(unit))
+    return unit
+
+
+def ensure_person(
+    session: Session,
+    actor: Actor,
+    name: str,
+    unit: Unit | None,
+    *,
+    position: str | None = None,
+    badge_no: str | None = None,
+) -> Person:
+    """The person of that name in that unit; created when new, position filled in when known."""
+    cleaned = clean_text(name)
+    if not cleaned:
+        raise ValidationError({"subject": "姓名不能为空"})
+    key = normalise(cleaned)
+    unit_id = unit.id if unit is not None else None
+    in_unit = Person.unit_id == unit_id if unit_id is not None else Person.unit_id.is_(None)
+    query = select(Person).where(Person.name_key == key, in_unit)
+    if badge_no:
+        query = query.where((Person.badge_no == badge_no) | Person.badge_no.is_(None))
+    person = session.scalars(query.order_by(Person.id).limit(1)).first()
+    if person is not None:
+        if position and not person.position:
+            person.position = position
+        if badge_no and not person.badge_no:
+            person.badge_no = badge_no
+        return person
+    person = Person(
+        name=cleaned,
+        name_key=key,
+        unit_id=unit_id,
+        position=position,
+        badge_no=badge_no,
+        created_by=actor.login,
+        updated_by=actor.login,
+    )
+    session.add(person)
+    session.flush()
+    audit.record(
+        session,
+        actor,
+        "person.create",
+        "person",
+        person.uuid,
+        after={"name": cleaned, "unit": unit.name if unit else None, "position": position},
+    )
+    return person
+
+
+def add_unit(store: Store, actor: Actor, name: str, *, type: str | None = None) -> UnitRow:
+    if type is not None and type not in UNIT_TYPE:
+        key = UNIT_TYPE.to_key(type)
+        if key is None:
+            raise ValidationError({"type": f"单位类型“{type}”不是可选值"})
+        type = key
+    with store.write() as session:
+        require(actor, "unit.edit")
+        unit = ensure_unit(session, actor, name, type=type)
+        return _unit_row(unit)
+
+
+def list_units(store: Store, actor: Actor) -> list[UnitRow]:
+    with store.read() as session:
+        require(actor, "lead.read")
+        units = session.scalars(select(Unit).order_by(Unit.type, Unit.name))
+        return [_unit_row(u) for u in units]
+
+
+def unit_names(store: Store, actor: Actor, prefix: str = "", limit: int = 50) -> list[str]:
+    """Names for completion in forms."""
+    with store.read() as session:
+        require(actor, "lead.read")
+        query = select(Unit.name).order_by(func.length(Unit.name), Unit.name).limit(limit)
+        if prefix:
+            query = query.where(Unit.name.contains(prefix))
+        return list(session.scalars(query))
+
+
+def _unit_row(unit: Unit) -> UnitRow:
+    return UnitRow(
+        id=unit.id,
+        uuid=unit.uuid,
+        name=unit.name,
+        type=unit.type,
+        parent=unit.parent.name if unit.parent else None,
+    )
