@@ -36,3 +36,7 @@ class PermissionDenied(WorkstationError):
 
 class AuthError(WorkstationError):
     """The acting user could not be identified (no login, wrong password, locked account)."""
+
+
+class Cancelled(WorkstationError):
+    """The user cancelled a long job; nothing of it was written."""

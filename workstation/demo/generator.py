@@ -18,7 +18,7 @@ from workstation import settings as settings_mod
 from workstation.demo import city
 from workstation.demo.cases import CaseSpec, last_numbers, number_cases, plan_cases
 from workstation.demo.leads import LeadMaker, received_dates
-from workstation.errors import ValidationError, WorkstationError
+from workstation.errors import Cancelled, ValidationError
 from workstation.models import Case, Counter, Lead, Person, Unit, utcnow
 from workstation.services import audit
 from workstation.services.auth import Actor, require
@@ -78,7 +78,7 @@ class _Run:
 
     def check(self) -> None:
         if self.cancel is not None and self.cancel():
-            raise WorkstationError("已取消")
+            raise Cancelled("已取消，未写入任何数据")
 
     def stamp(self, row: dict[str, Any]) -> dict[str, Any]:
         """Set what the ORM's defaults would have (Core inserts bypass them): UUID, who, when."""

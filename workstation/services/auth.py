@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from workstation.errors import AuthError, PermissionDenied
 from workstation.models import User
+from workstation.store import Store
 
 
 @dataclasses.dataclass(frozen=True)
@@ -37,6 +38,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "anomaly.scan": EDITORS,
     "anomaly.review": EDITORS,
     "watch.read": frozenset({"inspector", "leader", "admin"}),
+    "brief.generate": frozenset({"inspector", "leader", "admin"}),
     "reporter.unmask": frozenset({"leader", "admin"}),
     "audit.verify": frozenset({"leader", "admin"}),
     "demo.generate": frozenset({"admin"}),
@@ -55,6 +57,7 @@ ACTION_LABELS = {
     "anomaly.scan": "运行案件异常扫描",
     "anomaly.review": "认定、排除或标记案件异常",
     "watch.read": "查看重点关注名单",
+    "brief.generate": "生成简报",
     "reporter.unmask": "查看反映人完整信息",
     "audit.verify": "校验审计日志",
     "demo.generate": "生成演示数据",
@@ -118,3 +121,15 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return PasswordHasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
+
+
+def sign_in(store: Store, login: str | None, password: str | None) -> Actor:
+    """Identify the acting user for a front end (the UI's login dialog, the CLI)."""
+    with store.read() as session:
+        return resolve_actor(session, login, password)
+
+
+def needs_login(store: Store) -> bool:
+    """Whether the store has users (so a login and password are asked for)."""
+    with store.read() as session:
+        return has_users(session)
