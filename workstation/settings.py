@@ -19,9 +19,22 @@ class Settings:
     nf1_complex_days: int = 30
     sp1_days: int = 90
     sp2_days: int = 365
+    # Watch list (重点关注): a person named in `watch_leads` leads within `watch_days` days,
+    # or in leads of `watch_categories` categories, or linked to `watch_anomalies` confirmed
+    # anomalies (as the case's officer).
+    watch_leads: int = 3
+    watch_days: int = 90
+    watch_categories: int = 2
+    watch_anomalies: int = 1
     campaign_start: dt.date = dt.date(2021, 2, 26)
     campaign_end: dt.date = dt.date(2021, 6, 30)
     issuing_unit: str = "教育整顿领导小组办公室"
+    # Briefing packets (简报): masthead title, distribution lists (报送 / 抄送) and copies
+    # printed (共印 N 份; the PDF holds that many copies, numbered 第 1 份 … 第 N 份).
+    brief_title: str = "政法队伍教育整顿工作简报"
+    brief_send_to: tuple[str, ...] = ("教育整顿领导小组组长、副组长",)
+    brief_copy_to: tuple[str, ...] = ("领导小组各成员单位",)
+    brief_copies: int = 1
 
 
 _FIELDS = {f.name: f for f in dataclasses.fields(Settings)}

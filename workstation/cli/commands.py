@@ -7,7 +7,14 @@ import os
 import sys
 from typing import Any
 
-from workstation.cli import PASSWORD_ENV, Context, print_json, print_table
+from workstation.cli import (
+    PASSWORD_ENV,
+    Context,
+    import_cmd,
+    print_json,
+    print_table,
+    review_cmd,
+)
 from workstation.errors import WorkstationError
 
 # Lead fields settable from the command line: option → (field, help).
@@ -66,13 +73,28 @@ def _given_fields(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+class Groups:
+    """Command groups (`leads`, `cases`, …) that several modules add sub-commands to."""
+
+    def __init__(self, sub: Any) -> None:
+        self.sub = sub
+        self._groups: dict[str, Any] = {}
+
+    def __call__(self, name: str, help_text: str) -> Any:
+        if name not in self._groups:
+            parser = self.sub.add_parser(name, help=help_text)
+            self._groups[name] = parser.add_subparsers(dest="action", required=True)
+        return self._groups[name]
+
+
 def register(sub: Any, common: argparse.ArgumentParser) -> None:
+    groups = Groups(sub)
     p = sub.add_parser("init", parents=[common], help="创建或升级数据库")
     p.add_argument("--admin", help="同时创建第一个管理员（密码取自环境变量或提示输入）")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_init)
 
-    leads = sub.add_parser("leads", help="线索").add_subparsers(dest="action", required=True)
+    leads = groups("leads", "线索")
     p = leads.add_parser("add", parents=[common], help="录入一条线索")
     _add_field_options(p, LEAD_OPTIONS)
     p.add_argument("--anonymous", dest="field_anonymous", action="store_const", const=True)
@@ -98,7 +120,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_leads_list)
 
-    cases = sub.add_parser("cases", help="案件").add_subparsers(dest="action", required=True)
+    cases = groups("cases", "案件")
     p = cases.add_parser("add", parents=[common], help="录入一件案件")
     _add_field_options(p, CASE_OPTIONS)
     p.add_argument("--json", action="store_true")
@@ -115,12 +137,12 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_cases_list)
 
-    units = sub.add_parser("units", help="单位").add_subparsers(dest="action", required=True)
+    units = groups("units", "单位")
     p = units.add_parser("list", parents=[common], help="列出单位")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_units_list)
 
-    audit = sub.add_parser("audit", help="审计日志").add_subparsers(dest="action", required=True)
+    audit = groups("audit", "审计日志")
     p = audit.add_parser("verify", parents=[common], help="校验审计日志是否完整")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_audit_verify)
@@ -131,6 +153,9 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--seed", type=int, default=2021)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_demo)
+
+    review_cmd.register(sub, common, groups)
+    import_cmd.register(sub, common)
 
 
 def cmd_init(ctx: Context) -> int:

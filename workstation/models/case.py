@@ -53,7 +53,7 @@ class Case(RecordMixin, Base):
     batch_id: Mapped[int | None] = mapped_column(
         ForeignKey("import_batches.id", ondelete="SET NULL")
     )
-    extra: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    extra: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     agency: Mapped[Unit] = relationship()
@@ -63,15 +63,25 @@ class Case(RecordMixin, Base):
 
 
 class Anomaly(RecordMixin, Base):
+    """One flag on a case: found by a rule (rule_id) or marked by a reviewer ("manual").
+
+    suspected → confirmed / dismissed by a reviewer; a suspected flag whose rule no longer fires
+    is closed by the scan (closed_at, with the note in `reason`). A rule flag is one row per
+    (case, rule) for its whole life; its history is in the audit trail.
+    """
+
     __tablename__ = "anomalies"
     __table_args__ = (
         CheckConstraint("kind IN ('not_filed','suppressed','not_prosecuted')", name="kind_known"),
-        CheckConstraint("state IN ('suspected','confirmed','dismissed')", name="state_known"),
+        CheckConstraint(
+            "state IN ('suspected','confirmed','dismissed','closed')", name="state_known"
+        ),
         CheckConstraint(
             "state != 'dismissed' OR (reason IS NOT NULL AND reason != '')",
             name="dismissed_has_reason",
         ),
-        Index(None, "case_id", "rule_id"),
+        # One flag per case and rule; a reviewer's own marks ("manual") one per case and kind.
+        UniqueConstraint("case_id", "rule_id", "kind"),
         Index(None, "state", "kind"),
     )
 
@@ -80,10 +90,15 @@ class Anomaly(RecordMixin, Base):
     state: Mapped[str] = mapped_column(String(16), default="suspected")
     rule_id: Mapped[str] = mapped_column(String(32))  # e.g. "NF-1", or "manual"
     explanation: Mapped[str] = mapped_column(Text)
-    # Digest of the case facts the rule read, so a dismissed flag reopens only when they change.
+    # The as-of date the explanation's figures were computed for (None for manual marks).
+    as_of: Mapped[dt.date | None] = mapped_column(Date)
+    # The case facts the rule read, as canonical JSON text, and its SHA-256: a dismissed flag
+    # reopens only when they change, and a closed flag's note says what changed.
+    facts: Mapped[str | None] = mapped_column(Text)
     facts_hash: Mapped[str | None] = mapped_column(String(64))
     reviewer: Mapped[str | None] = mapped_column(String(64))
     reason: Mapped[str | None] = mapped_column(Text)
     decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
+    closed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime)
 
     case: Mapped[Case] = relationship()

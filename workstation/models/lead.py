@@ -27,6 +27,9 @@ class Lead(RecordMixin, Base):
         Index(None, "subject_person_id"),
         Index(None, "case_no"),
         Index(None, "batch_id"),
+        Index(None, "fingerprint"),
+        Index(None, "repeat_key"),
+        Index(None, "repeat_of_id"),
     )
 
     ref: Mapped[str] = mapped_column(String(64), unique=True)
@@ -53,7 +56,11 @@ class Lead(RecordMixin, Base):
     )
     repeat_of_id: Mapped[int | None] = mapped_column(ForeignKey("leads.id", ondelete="SET NULL"))
     # Columns of an imported row that map to no field, kept rather than dropped.
-    extra: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    extra: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
+    # Import identity (received_on, channel, subject, unit, summary, normalised) and the
+    # repeat key (subject, unit, summary): see workstation.services.fingerprints.
+    fingerprint: Mapped[str | None] = mapped_column(String(64))
+    repeat_key: Mapped[str | None] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(Integer, default=1)
 
     subject_person: Mapped[Person | None] = relationship(foreign_keys=[subject_person_id])

@@ -7,13 +7,14 @@ import datetime as dt
 import decimal
 import hashlib
 import json
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, Protocol
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from workstation.models import AuditEvent, utcnow
-from workstation.models.base import new_uuid
+from workstation.models.base import new_uuid, new_uuids
 from workstation.services.auth import Actor, require
 from workstation.store import Store
 
@@ -34,7 +35,32 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def event_hash(prev_hash: str, event: AuditEvent) -> str:
+class _HashedFields(Protocol):
+    uuid: str
+    at: dt.datetime
+    user: str
+    action: str
+    entity_type: str
+    entity_uuid: str | None
+    before: Any
+    after: Any
+
+
+@dataclasses.dataclass(slots=True)
+class _EventView:
+    """An event's hashed fields, for events written in bulk without ORM objects."""
+
+    uuid: str
+    at: dt.datetime
+    user: str
+    action: str
+    entity_type: str
+    entity_uuid: str | None
+    before: Any
+    after: Any
+
+
+def event_hash(prev_hash: str, event: _HashedFields) -> str:
     payload = {
         "uuid": event.uuid,
         "at": event.at.astimezone(dt.UTC).isoformat(),
@@ -77,6 +103,42 @@ def record(
     session.add(event)
     session.flush()
     return event
+
+
+def record_many(
+    session: Session, actor: Actor, events: Sequence[tuple[str, str, str | None, Any, Any]]
+) -> None:
+    """Append many events (action, entity_type, entity_uuid, before, after) with one INSERT,
+    chained exactly as record() chains them. Before/after must be plain JSON values."""
+    if not events:
+        return
+    prev = session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
+    prev = prev or GENESIS_HASH
+    now = utcnow()
+    rows = []
+    for (action, entity_type, entity_uuid, before, after), event_uuid in zip(
+        events, new_uuids(len(events)), strict=True
+    ):
+        view = _EventView(
+            event_uuid, now, actor.login, action, entity_type, entity_uuid, before, after
+        )
+        digest = event_hash(prev, view)
+        rows.append(
+            {
+                "uuid": event_uuid,
+                "at": now,
+                "user": actor.login,
+                "action": action,
+                "entity_type": entity_type,
+                "entity_uuid": entity_uuid,
+                "before": before,
+                "after": after,
+                "prev_hash": prev,
+                "hash": digest,
+            }
+        )
+        prev = digest
+    session.execute(insert(AuditEvent.__table__), rows)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -19,6 +19,7 @@ from workstation.services import audit
 from workstation.services.auth import Actor, require
 from workstation.services.fields import (
     as_json,
+    like_any,
     read_amount_fen,
     read_bool,
     read_date,
@@ -120,15 +121,14 @@ def _base_select() -> Select[Any]:
 
 def _apply_query(stmt: Select[Any], query: CaseQuery) -> Select[Any]:
     if query.search and query.search.strip():
-        text = query.search.strip().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-        pattern = f"%{text}%"
         stmt = stmt.where(
-            or_(
-                Case.case_no.like(pattern, escape="\\"),
-                Case.cause.like(pattern, escape="\\"),
-                Case.complainant.like(pattern, escape="\\"),
-                _Agency.name.like(pattern, escape="\\"),
-                _Officer.name.like(pattern, escape="\\"),
+            like_any(
+                query.search.strip(),
+                Case.case_no,
+                Case.cause,
+                Case.complainant,
+                _Agency.name,
+                _Officer.name,
             )
         )
     if query.agency:
@@ -246,7 +246,7 @@ def _readers(today: dt.date) -> dict[str, Any]:
     return readers
 
 
-def _check_record(case: Case, problems: dict[str, str]) -> None:
+def check_record(case: Case, problems: dict[str, str]) -> None:
     if not case.case_no:
         problems.setdefault("case_no", "案号不能为空")
     if case.accepted_on is None:
@@ -319,7 +319,7 @@ def create_case(
         require(actor, "case.create")
         case = Case(created_by=actor.login, updated_by=actor.login)
         _assign(case, values)
-        _check_record(case, problems)
+        check_record(case, problems)
         if problems:
             raise ValidationError(problems)
         agency = ensure_unit(session, actor, values["agency"])
@@ -367,7 +367,7 @@ def update_case(
             officer = ensure_person(session, actor, name, agency) if name else None
         _refuse_duplicate(session, values.get("case_no") or case.case_no, agency, case.id)
         _assign(case, values)
-        _check_record(case, problems)
+        check_record(case, problems)
         if problems:
             raise ValidationError(problems)
         case.agency, case.officer = agency, officer

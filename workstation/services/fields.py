@@ -13,6 +13,8 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from sqlalchemy import or_
+
 from workstation.vocab import Vocabulary, clean_text
 
 
@@ -149,3 +151,10 @@ def as_json(row: Any) -> dict[str, Any]:
             value = float(value)
         out[field.name] = value
     return out
+
+
+def like_any(text: str, *columns: Any) -> Any:
+    """A condition: any of `columns` contains `text` literally (% and _ are not wildcards)."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    pattern = f"%{escaped}%"
+    return or_(*(column.like(pattern, escape="\\") for column in columns))

@@ -20,6 +20,7 @@ from workstation.services import audit
 from workstation.services.auth import Actor, require
 from workstation.services.fields import (
     as_json,
+    like_any,
     read_bool,
     read_date,
     read_fields,
@@ -27,6 +28,7 @@ from workstation.services.fields import (
     read_text,
     read_vocab,
 )
+from workstation.services.fingerprints import fold, lead_fingerprint, lead_repeat_key
 from workstation.services.units import ensure_person, ensure_unit
 from workstation.store import Store
 from workstation.vocab import CATEGORY, CHANNEL, DISPOSITION, LEAD_STATUS, RESULT
@@ -144,24 +146,17 @@ def _base_select() -> Select[Any]:
     )
 
 
-def _like_escape(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def _filters(query: LeadQuery) -> list[Any]:
     """The query's conditions on the leads table alone, so counting and paging need no joins
     (names of persons and units are matched through id subqueries)."""
     conditions: list[Any] = []
     if query.search and query.search.strip():
-        pattern = f"%{_like_escape(query.search.strip())}%"
-        person_ids = select(Person.id).where(Person.name.like(pattern, escape="\\"))
-        unit_ids = select(Unit.id).where(Unit.name.like(pattern, escape="\\"))
+        text = query.search.strip()
+        person_ids = select(Person.id).where(like_any(text, Person.name))
+        unit_ids = select(Unit.id).where(like_any(text, Unit.name))
         conditions.append(
             or_(
-                Lead.summary.like(pattern, escape="\\"),
-                Lead.ref.like(pattern, escape="\\"),
-                Lead.reporter_name.like(pattern, escape="\\"),
-                Lead.case_no.like(pattern, escape="\\"),
+                like_any(text, Lead.summary, Lead.ref, Lead.reporter_name, Lead.case_no),
                 Lead.subject_person_id.in_(person_ids),
                 Lead.subject_unit_id.in_(unit_ids),
             )
@@ -357,7 +352,7 @@ def _clean(fields: Mapping[str, Any], today: dt.date) -> tuple[_Clean, dict[str,
     return _Clean(values=values, **names), problems
 
 
-def _check_record(lead: Lead, problems: dict[str, str]) -> None:
+def check_record(lead: Lead, problems: dict[str, str]) -> None:
     """Rules over the whole record, after the fields are read."""
     if lead.received_on is None:
         problems.setdefault("received_on", "受理时间不能为空")
@@ -377,6 +372,15 @@ def _check_record(lead: Lead, problems: dict[str, str]) -> None:
         problems.setdefault("concluded_on", "未办结的线索不应有办结日期")
     if lead.anonymous and lead.reporter_name and lead.reporter_name != "匿名":
         problems.setdefault("anonymous", "匿名线索不应填写反映人姓名")
+
+
+def set_keys(lead: Lead) -> None:
+    """The keys by which an import recognises this lead again (see services.fingerprints)."""
+    subject = lead.subject_person.name_key if lead.subject_person else None
+    unit = lead.subject_unit.name_key if lead.subject_unit else None
+    folded = fold(lead.summary)
+    lead.fingerprint = lead_fingerprint(lead.received_on, lead.channel, subject, unit, folded)
+    lead.repeat_key = lead_repeat_key(subject, unit, folded)
 
 
 def lead_fields(lead: Lead) -> dict[str, Any]:
@@ -463,7 +467,7 @@ def create_lead(
             if session.scalar(select(Lead.id).where(Lead.ref == v["ref"])) is not None:
                 problems.setdefault("ref", f"线索编号“{v['ref']}”已存在")
             lead.ref = v["ref"]
-        _check_record(lead, problems)
+        check_record(lead, problems)
         if problems:
             raise ValidationError(problems)
         if not lead.ref:
@@ -471,6 +475,7 @@ def create_lead(
         # Links first, so the lead is inserted once, complete (not inserted then updated).
         for attr, value in _resolve_links(session, actor, lead, clean, fields).items():
             setattr(lead, attr, value)
+        set_keys(lead)
         session.add(lead)
         session.flush()
         audit.record(session, actor, "lead.create", "lead", lead.uuid, after=lead_fields(lead))
@@ -521,7 +526,7 @@ def update_lead(
             setattr(lead, name, value)
         if v.get("status") == "concluded" and lead.concluded_on is None and "concluded_on" not in v:
             lead.concluded_on = today
-        _check_record(lead, problems)
+        check_record(lead, problems)
         if problems:
             raise ValidationError(problems)
         for attr, value in links.items():
@@ -531,6 +536,7 @@ def update_lead(
         diff_after = {k: after[k] for k in after if before[k] != after[k]}
         if diff_after:
             lead.updated_by = actor.login
+            set_keys(lead)
             try:
                 session.flush()
             except StaleDataError as exc:

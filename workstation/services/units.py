@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from workstation.errors import ValidationError
+from workstation.errors import NotFound, ValidationError
 from workstation.models import Person, Unit
 from workstation.services import audit
 from workstation.services.auth import Actor, require
@@ -143,3 +143,136 @@ def _unit_row(unit: Unit) -> UnitRow:
         type=unit.type,
         parent=unit.parent.name if unit.parent else None,
     )
+
+
+@dataclasses.dataclass(frozen=True)
+class PersonRow:
+    id: int
+    uuid: str
+    name: str
+    unit: str | None
+    position: str | None
+    badge_no: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+def _person_row(person: Person) -> PersonRow:
+    return PersonRow(
+        id=person.id,
+        uuid=person.uuid,
+        name=person.name,
+        unit=person.unit.name if person.unit else None,
+        position=person.position,
+        badge_no=person.badge_no,
+    )
+
+
+def _find_unit(session: Session, key: int | str) -> Unit:
+    unit = session.get(Unit, key) if isinstance(key, int) else find_unit(session, key)
+    if unit is None and isinstance(key, str):
+        unit = session.scalar(select(Unit).where(Unit.uuid == key))
+    if unit is None:
+        raise NotFound(f"找不到单位“{key}”")
+    return unit
+
+
+def update_unit(
+    store: Store,
+    actor: Actor,
+    key: int | str,
+    *,
+    name: str | None = None,
+    type: str | None = None,
+    parent: str | None = None,
+) -> UnitRow:
+    """Rename a unit, correct its type or set its parent; the new name must stay unique."""
+    problems: dict[str, str] = {}
+    with store.write() as session:
+        require(actor, "unit.edit")
+        unit = _find_unit(session, key)
+        before = unit_fields(unit)
+        if name is not None:
+            cleaned = clean_text(name)
+            if not cleaned:
+                problems["name"] = "单位名称不能为空"
+            else:
+                other = find_unit(session, cleaned)
+                if other is not None and other.id != unit.id:
+                    problems["name"] = f"单位“{other.name}”已存在，如为同一单位请合并"
+                unit.name, unit.name_key = cleaned, normalise(cleaned)
+        if type is not None:
+            type_key = type if type in UNIT_TYPE else UNIT_TYPE.to_key(type)
+            if type_key is None:
+                problems["type"] = f"单位类型“{type}”不是可选值"
+            else:
+                unit.type = type_key
+        if parent is not None:
+            parent_unit = _find_unit(session, parent) if parent else None
+            if parent_unit is not None and parent_unit.id == unit.id:
+                problems["parent"] = "上级单位不能是本单位"
+            unit.parent = parent_unit
+        if problems:
+            raise ValidationError(problems)
+        after = unit_fields(unit)
+        if after != before:
+            unit.updated_by = actor.login
+            audit.record(
+                session, actor, "unit.update", "unit", unit.uuid, before=before, after=after
+            )
+        session.flush()
+        return _unit_row(unit)
+
+
+def list_persons(store: Store, actor: Actor, *, unit: str | None = None) -> list[PersonRow]:
+    with store.read() as session:
+        require(actor, "lead.read")
+        query = select(Person).order_by(Person.name, Person.id)
+        if unit:
+            query = query.where(Person.unit_id == _find_unit(session, unit).id)
+        return [_person_row(p) for p in session.scalars(query)]
+
+
+def update_person(store: Store, actor: Actor, key: int | str, changes: dict[str, Any]) -> PersonRow:
+    """Correct a person's name, unit, position or badge number."""
+    allowed = {"name", "unit", "position", "badge_no"}
+    problems = {k: f"未知字段“{k}”" for k in changes if k not in allowed}
+    with store.write() as session:
+        require(actor, "unit.edit")
+        person = (
+            session.get(Person, key)
+            if isinstance(key, int)
+            else session.scalar(select(Person).where(Person.uuid == key))
+        )
+        if person is None:
+            raise NotFound(f"找不到人员“{key}”")
+        before = _person_row(person).to_json()
+        if "name" in changes:
+            cleaned = clean_text(changes["name"])
+            if not cleaned:
+                problems["name"] = "姓名不能为空"
+            else:
+                person.name, person.name_key = cleaned, normalise(cleaned)
+        if "unit" in changes:
+            person.unit = ensure_unit(session, actor, changes["unit"]) if changes["unit"] else None
+        for field in ("position", "badge_no"):
+            if field in changes:
+                setattr(person, field, clean_text(changes[field]))
+        if problems:
+            raise ValidationError(problems)
+        session.flush()
+        after = _person_row(person).to_json()
+        changed = [k for k in after if before[k] != after[k]]
+        if changed:
+            person.updated_by = actor.login
+            audit.record(
+                session,
+                actor,
+                "person.update",
+                "person",
+                person.uuid,
+                before={k: before[k] for k in changed},
+                after={k: after[k] for k in changed},
+            )
+        return _person_row(person)

@@ -1,4 +1,4 @@
-"""The command line of DESIGN §6, run as a user would: real store files, exit codes, stdout/stderr."""
+"""The command line of DESIGN §6, run as a user would: real store files, exit codes, output."""
 
 from __future__ import annotations
 
@@ -38,8 +38,8 @@ def db(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
 def test_add_and_list_leads_as_json(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(
         capsys, "--db", str(db), "leads", "add", "--received-on", "2021-03-05", "--channel", "热线",
-        "--summary", "反映民警违规插手经济纠纷", "--subject", "张三", "--unit", "江州市公安局东湖分局",
-        "--category", "三个规定", "--json",
+        "--summary", "反映民警违规插手经济纠纷", "--subject", "张三",
+        "--unit", "江州市公安局东湖分局", "--category", "三个规定", "--json",
     )  # fmt: skip
     assert code == 0, err
     created = json.loads(out)
@@ -110,7 +110,9 @@ def test_file_that_is_not_a_store(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert path.read_bytes() == b"PK\x03\x04" + b"\x00" * 100
 
 
-def test_uninitialised_store_asks_for_init(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_uninitialised_store_asks_for_init(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     code, _, err = run(capsys, "--db", str(tmp_path / "new.db"), "leads", "list")
     assert code == 1
     assert "init" in err

@@ -160,11 +160,11 @@ def test_every_record_passes_the_services_own_checks(session: Session) -> None:
     # helpers; calling them here keeps the demo honest about exactly the rules they enforce.
     for lead in session.scalars(select(Lead)):
         problems: dict[str, str] = {}
-        lead_service._check_record(lead, problems)
+        lead_service.check_record(lead, problems)
         assert not problems, (lead.ref, problems)
     for case in session.scalars(select(Case)):
         problems = {}
-        case_service._check_record(case, problems)
+        case_service.check_record(case, problems)
         assert not problems, (case.case_no, problems)
 
 

@@ -227,3 +227,17 @@ def test_json_uses_design_keys_and_iso_dates(store: Store, admin: Actor) -> None
         assert key in doc
     assert doc["received_on"] == "2021-03-05"
     assert doc["channel"] == "phone"
+
+
+def test_leads_entered_by_hand_carry_import_keys_that_follow_edits(
+    store: Store, admin: Actor
+) -> None:
+    row = leads.create_lead(store, admin, _lead(), today=TODAY)
+    with store.read() as s:
+        first = s.scalars(select(Lead.fingerprint)).one()
+    assert first
+    leads.update_lead(store, admin, row.ref, {"summary": "反映另一件事"}, today=TODAY)
+    with store.read() as s:
+        lead = s.scalars(select(Lead)).one()
+        assert lead.fingerprint not in (None, first)
+        assert lead.repeat_key is not None

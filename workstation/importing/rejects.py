@@ -1,0 +1,68 @@
+"""The rejects workbook: rejected rows as they were, plus a 问题说明, to fix and import again."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from workstation.errors import WorkstationError
+from workstation.importing.headers import Header
+from workstation.importing.readers import Cell
+
+NOTE_HEADER = "问题说明"
+ROW_HEADER = "原行号"
+_FORMULA_START = ("=", "+", "-", "@")
+
+
+def check_target(path: Path) -> None:
+    """Refuse, before importing, a rejects file that could not be written."""
+    if path.suffix.lower() != ".xlsx":
+        raise WorkstationError(f"问题行文件“{path.name}”应以 .xlsx 结尾")
+    if not path.parent.is_dir():
+        raise WorkstationError(f"问题行文件所在的文件夹“{path.parent}”不存在")
+    if path.is_dir():
+        raise WorkstationError(f"“{path}”是一个文件夹")
+
+
+def _cell(ws: Any, value: Cell) -> Any:
+    from openpyxl.cell import WriteOnlyCell
+
+    if isinstance(value, dt.timedelta):
+        value = str(value)
+    cell = WriteOnlyCell(ws, value=None if value == "" else value)
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        # Text that Excel would take for a formula stays text (DESIGN §7).
+        cell.data_type = "s"
+    return cell
+
+
+def write_rejects(
+    path: Path,
+    header: Header,
+    rows: Sequence[tuple[int, Sequence[Cell], str]],
+    *,
+    sheet_title: str = "问题行",
+) -> Path:
+    """Write (row number, original cells, reasons) rows under the original headers to a file
+    next to `path`, and return that temporary file (the caller moves it into place)."""
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    ws = workbook.create_sheet(sheet_title)
+    width = max([len(header.columns), *(len(cells) for _, cells, _ in rows)])
+    titles = [c.header or c.letter for c in header.columns]
+    titles += [""] * (width - len(titles))
+    ws.append([_cell(ws, t) for t in titles] + [ROW_HEADER, NOTE_HEADER])
+    for number, cells, reason in rows:
+        values = list(cells) + [""] * (width - len(cells))
+        ws.append([_cell(ws, v) for v in values[:width]] + [number, _cell(ws, reason)])
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        workbook.save(temporary)
+    except OSError as exc:
+        temporary.unlink(missing_ok=True)
+        raise WorkstationError(f"无法写入问题行文件“{path}”：{exc.strerror}") from exc
+    return temporary
