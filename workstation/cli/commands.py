@@ -10,6 +10,7 @@ from typing import Any
 from workstation.cli import (
     PASSWORD_ENV,
     Context,
+    brief_cmd,
     import_cmd,
     print_json,
     print_table,
@@ -156,6 +157,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
 
     review_cmd.register(sub, common, groups)
     import_cmd.register(sub, common)
+    brief_cmd.register(sub, common)
 
 
 def cmd_init(ctx: Context) -> int:
