@@ -7,7 +7,7 @@ from PySide6.QtWidgets import QApplication
 
 from workstation.paths import resources_dir
 
-BUNDLED_FONT = "fonts/wqy-microhei.ttc"
+BUNDLED_FONT = "fonts/wqy-microhei-gbk.ttf"
 BUNDLED_FAMILY = "WenQuanYi Micro Hei"
 # System CJK families, best first; the bundled one is the last resort.
 PREFERRED_FAMILIES = (

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from workstation.paths import resources_dir
 
-BUNDLED = ("fonts/wqy-microhei.ttc", 0)
+BUNDLED = ("fonts/wqy-microhei-gbk.ttf", 0)
 # Characters a usable font must have: CJK, digits and Latin (Droid Sans Fallback has no
 # digits, so dates and figures would print blank with it).
 REQUIRED = "简报第期页共份0123456789%ABCxyz（），。"

@@ -19,9 +19,10 @@ from workstation.demo import city
 from workstation.demo.cases import CaseSpec, last_numbers, number_cases, plan_cases
 from workstation.demo.leads import LeadMaker, received_dates
 from workstation.errors import Cancelled, ValidationError
-from workstation.models import Case, Counter, Lead, Person, Unit, utcnow
+from workstation.models import Case, Lead, Person, Unit, utcnow
 from workstation.services import audit
 from workstation.services.auth import Actor, require
+from workstation.services.leads import RefAllocator
 from workstation.store import Store
 from workstation.vocab import normalise
 
@@ -198,38 +199,9 @@ def _write_cases(run: _Run, specs: Sequence[CaseSpec], unit_ids: dict[str, int])
     return run.insert(_CASES, _case_rows(run, specs, unit_ids), counted=True)
 
 
-class _Refs:
-    """Lead reference numbers (XS2021-00001) from the counters table, assigned in bulk."""
-
-    def __init__(self, session: Session) -> None:
-        self.session = session
-        self.next: dict[int, int] = {}
-        self.taken: dict[int, set[str]] = {}
-
-    def __call__(self, year: int) -> str:
-        if year not in self.next:
-            counter = self.session.get(Counter, f"lead_ref:{year}")
-            self.next[year] = counter.value if counter else 0
-            like = select(Lead.ref).where(Lead.ref.like(f"XS{year}-%"))
-            self.taken[year] = set(self.session.scalars(like))
-        while True:
-            self.next[year] += 1
-            ref = f"XS{year}-{self.next[year]:05d}"
-            if ref not in self.taken[year]:
-                return ref
-
-    def save(self) -> None:
-        for year, value in self.next.items():
-            counter = self.session.get(Counter, f"lead_ref:{year}")
-            if counter is None:
-                self.session.add(Counter(name=f"lead_ref:{year}", value=value, note="线索编号序号"))
-            else:
-                counter.value = max(counter.value, value)
-
-
 def _write_leads(run: _Run, maker: LeadMaker, n: int, specs: Sequence[CaseSpec]) -> int:
     dates = received_dates(maker.rng, n)
-    refs = _Refs(run.session)
+    refs = RefAllocator(run.session)
     numbers = [refs(day.year) for day in dates]
     refs.save()
     repeats: list[tuple[str, str]] = []

@@ -10,10 +10,11 @@ from sqlalchemy.orm import Session, aliased
 
 from workstation.importing.bulk import Inserter
 from workstation.importing.leads import keys as _keys
-from workstation.importing.links import Links, Refs, chunks, new_uuid
+from workstation.importing.links import Links, chunks, new_uuid
 from workstation.importing.source import Row
 from workstation.models import Lead, Person, Unit
 from workstation.services.fingerprints import fold, lead_fingerprint, lead_repeat_key
+from workstation.services.leads import RefAllocator
 
 _LEADS: Table = Lead.__table__  # type: ignore[assignment]
 LEAD_COLUMNS = (
@@ -89,7 +90,7 @@ class LeadWriter:
         self.batch_id = batch_id
         self.due = dt.timedelta(days=due_days)
         self.dry_run = dry_run
-        self.refs = Refs(session)
+        self.refs = RefAllocator(session)
         self.seen: dict[str, int] = {}  # fingerprint → row number of its first row in the file
         self.first_of_matter: dict[str, tuple[int | None, str]] = {}  # repeat key → (id, ref)
         self.links_to_make: list[tuple[str, str]] = []  # (ref, ref of the lead it repeats)

@@ -303,6 +303,46 @@ def next_ref(session: Session, year: int) -> str:
             return ref
 
 
+class RefAllocator:
+    """Lead reference numbers (XS2021-00001) from the counters table, assigned in bulk."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.next: dict[int, int] = {}
+        self.taken: dict[int, set[str]] = {}
+        self.given: set[str] = set()
+
+    def __call__(self, year: int) -> str:
+        if year not in self.next:
+            counter = self.session.get(Counter, f"lead_ref:{year}")
+            self.next[year] = counter.value if counter else 0
+            like = select(Lead.ref).where(Lead.ref.like(f"XS{year}-%"))
+            self.taken[year] = set(self.session.scalars(like))
+        while True:
+            self.next[year] += 1
+            ref = f"XS{year}-{self.next[year]:05d}"
+            if ref not in self.taken[year] and ref not in self.given:
+                self.given.add(ref)
+                return ref
+
+    def existing(self, refs: list[str]) -> set[str]:
+        """Which of these refs the store or this import already uses."""
+        found = {r for r in refs if r in self.given}
+        rest = sorted(set(refs) - found)
+        for start in range(0, len(rest), 500):
+            part = rest[start : start + 500]
+            found.update(self.session.scalars(select(Lead.ref).where(Lead.ref.in_(part))))
+        return found
+
+    def save(self) -> None:
+        for year, value in self.next.items():
+            counter = self.session.get(Counter, f"lead_ref:{year}")
+            if counter is None:
+                self.session.add(Counter(name=f"lead_ref:{year}", value=value, note="线索编号序号"))
+            else:
+                counter.value = max(counter.value, value)
+
+
 @dataclasses.dataclass
 class _Clean:
     values: dict[str, Any]

@@ -9,7 +9,7 @@ import pytest
 from workstation.briefs import fonts
 from workstation.paths import resources_dir
 
-BUNDLED = resources_dir() / "fonts" / "wqy-microhei.ttc"
+BUNDLED = resources_dir() / "fonts" / "wqy-microhei-gbk.ttf"
 
 
 def test_the_bundled_font_is_used_when_no_system_font_is_found(
