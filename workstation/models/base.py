@@ -28,10 +28,18 @@ def new_uuid() -> str:
 
 
 def new_uuids(n: int) -> list[str]:
-    """n random (version 4) UUIDs from one read of the system's random source: uuid4() reads
-    it once per UUID, which dominates when bulk work makes tens of thousands."""
-    data = os.urandom(16 * n)
-    return [str(uuid.UUID(bytes=data[i : i + 16], version=4)) for i in range(0, 16 * n, 16)]
+    """n random (version 4) UUIDs from one read of the system's random source, formatted
+    without a uuid.UUID object each: both costs dominate when bulk work makes tens of thousands."""
+    data = bytearray(os.urandom(16 * n))
+    for i in range(6, 16 * n, 16):
+        data[i] = (data[i] & 0x0F) | 0x40  # version 4
+        data[i + 2] = (data[i + 2] & 0x3F) | 0x80  # RFC 4122 variant
+    h = data.hex()
+    return [
+        f"{h[j : j + 8]}-{h[j + 8 : j + 12]}-{h[j + 12 : j + 16]}-"
+        f"{h[j + 16 : j + 20]}-{h[j + 20 : j + 32]}"
+        for j in range(0, 32 * n, 32)
+    ]
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):

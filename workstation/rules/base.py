@@ -119,9 +119,13 @@ def facts_subset(facts: CaseFacts, names: Iterable[str]) -> dict[str, Any]:
     return out
 
 
+# One encoder for every call: json.dumps with options builds a new encoder each time.
+_CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
 def canonical_json(subset: dict[str, Any]) -> str:
     """The one JSON text of some facts: keys sorted, no spaces, characters as they are."""
-    return json.dumps(subset, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return _CANONICAL.encode(subset)
 
 
 def text_hash(text: str) -> str:

@@ -111,3 +111,15 @@ def test_store_from_a_newer_version_is_refused(store_path: Path, store: Store) -
     store.dispose()
     with pytest.raises(StoreError, match="更新版本"):
         open_store(store_path)
+
+
+def test_bulk_uuids_are_distinct_version_4_in_canonical_form() -> None:
+    import uuid
+
+    from workstation.models.base import new_uuids
+
+    made = new_uuids(2_000)
+    assert len(set(made)) == 2_000
+    for text in made:
+        parsed = uuid.UUID(text)
+        assert (parsed.version, parsed.variant, str(parsed)) == (4, uuid.RFC_4122, text)
