@@ -19,8 +19,8 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from workstation import clock
 from workstation.errors import WorkstationError
+from workstation.services import campaign
 from workstation.services.auth import Actor
 from workstation.services.leads import LeadQuery, LeadRow, count_leads, list_leads
 from workstation.store import Store
@@ -120,7 +120,7 @@ class LeadsModel(QAbstractTableModel):
         self._page_size = page_size
         self._max_pages = max_pages
         self._fixed_today = today
-        self._today = today or clock.today()
+        self._today = today or campaign.as_of(store)
         self._pages: OrderedDict[int, list[LeadRow]] = OrderedDict()
         self._count = 0
         # How many times the store was asked for a page: the measure of the window working.
@@ -162,6 +162,11 @@ class LeadsModel(QAbstractTableModel):
             self._query = query
             self.refresh()
 
+    @property
+    def as_of(self) -> dt.date:
+        """The date overdue leads are judged by."""
+        return self._today
+
     def set_search(self, text: str) -> None:
         self.set_query(dataclasses.replace(self._query, search=text.strip() or None))
 
@@ -169,7 +174,7 @@ class LeadsModel(QAbstractTableModel):
         """Reload the count and forget cached pages (after edits, or on F5)."""
         self.beginResetModel()
         self._pages.clear()
-        self._today = self._fixed_today or clock.today()
+        self._today = self._fixed_today or campaign.as_of(self._store)
         self._count = self._load_count()
         self.endResetModel()
         self.count_changed.emit(self._count)

@@ -158,8 +158,9 @@ class MainWindow(QMainWindow):
         font.setBold(True)
         heading.setFont(font)
 
-        legend = QLabel(self.tr("Red: overdue, not concluded"), self)
+        legend = QLabel(self)
         legend.setObjectName("overdueLegend")
+        self.legend = legend
         legend_palette = legend.palette()
         legend_palette.setColor(QPalette.ColorRole.WindowText, OVERDUE_FOREGROUND)
         legend.setPalette(legend_palette)
@@ -195,6 +196,7 @@ class MainWindow(QMainWindow):
 
         self._build_actions()
         self.model.count_changed.connect(self._show_count)
+        self._show_legend()
         self.model.load_failed.connect(self._report_load_failure)
         self.table.horizontalHeader().sortIndicatorChanged.connect(self._keep_sortable_indicator)
         self._restore_state()
@@ -239,11 +241,20 @@ class MainWindow(QMainWindow):
         self._search_timer.stop()
         self.model.set_search(self.search.text())
 
+    def _show_legend(self) -> None:
+        """Overdue is judged as of a date (today, or the end of a finished campaign): say which."""
+        self.legend.setText(
+            self.tr("Red: overdue as of {date}, not concluded").format(
+                date=self.model.as_of.isoformat()
+            )
+        )
+
     @Slot()
     def refresh(self) -> None:
         self._error_shown = False
         self.model.refresh()
         self._show_total()
+        self._show_legend()
 
     @Slot()
     def show_about(self) -> None:

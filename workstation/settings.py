@@ -69,3 +69,11 @@ def save(session: Session, settings: Settings) -> dict[str, tuple[Any, Any]]:
             session.merge(Setting(key=name, value=_encode(new)))
             changed[name] = (_encode(old), _encode(new))
     return changed
+
+
+def default_as_of(campaign_start: dt.date, campaign_end: dt.date, today: dt.date) -> dt.date:
+    """The date figures are counted to when the user names none: today, or the campaign's last
+    day once the campaign is over (its work is then judged as it stood when it ended)."""
+    if campaign_start <= campaign_end < today:
+        return campaign_end
+    return today

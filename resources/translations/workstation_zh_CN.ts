@@ -94,10 +94,6 @@
         <translation>问题线索</translation>
     </message>
     <message>
-        <source>Red: overdue, not concluded</source>
-        <translation>红色：超期未办结</translation>
-    </message>
-    <message>
         <source>Store: {path}</source>
         <translation>数据库：{path}</translation>
     </message>
@@ -132,6 +128,10 @@
     <message>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
+    </message>
+    <message>
+        <source>Red: overdue as of {date}, not concluded</source>
+        <translation>红色：截至 {date} 超期未办结</translation>
     </message>
     <message>
         <source>About</source>

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import random
 from collections.abc import Callable, Iterator
@@ -16,7 +17,7 @@ from pytestqt.modeltest import ModelTester
 from pytestqt.qtbot import QtBot
 
 from ui.leads_model import OVERDUE_FOREGROUND, Column, LeadRole, LeadsModel
-from workstation import clock
+from workstation import clock, settings
 from workstation.services.auth import IMPLICIT_ADMIN
 from workstation.services.leads import LeadQuery, LeadRow, count_leads
 from workstation.store import Store, open_store
@@ -289,12 +290,21 @@ def test_index_outside_the_table_has_no_data(make_model: MakeModel, lead_store: 
     assert model.headerData(0, Qt.Orientation.Vertical) == 1
 
 
-def test_today_defaults_to_the_calendar(lead_store: Store) -> None:
+def test_overdue_counts_to_today_or_to_the_end_of_a_finished_campaign(lead_store: Store) -> None:
+    def overdue(model: LeadsModel) -> list[bool]:
+        return [
+            model.data(model.index(r, Column.REF), Qt.ItemDataRole.ForegroundRole) is not None
+            for r in range(model.rowCount())
+        ]
+
+    # Newest first: received 06-25 (due 07-25), 05-20 (concluded), 04-02, 03-05 (both due
+    # before 06-30). The default campaign ended 2021-06-30: overdue is judged as of that day.
     model = LeadsModel(lead_store, IMPLICIT_ADMIN)
-    # All sample leads are due in 2021: by the real calendar every open one is overdue.
+    assert overdue(model) == [False, False, True, True]
+    # While a campaign runs, overdue means overdue today.
+    with lead_store.write() as session:
+        cfg = settings.load(session)
+        settings.save(session, dataclasses.replace(cfg, campaign_end=dt.date(2099, 12, 31)))
     assert clock.today() > dt.date(2021, 7, 25)
-    overdue = [
-        model.data(model.index(r, Column.REF), Qt.ItemDataRole.ForegroundRole) is not None
-        for r in range(model.rowCount())
-    ]
-    assert overdue.count(True) == 3
+    model.refresh()
+    assert overdue(model) == [True, False, True, True]

@@ -74,6 +74,13 @@ def test_status_bar_names_store_user_and_count(make_window: MakeWindow, lead_sto
     assert window.total_label.text() == "库内线索 4 条"
 
 
+def test_the_legend_names_the_date_overdue_is_judged_by(
+    make_window: MakeWindow, lead_store: Store, today: dt.date
+) -> None:
+    window = make_window(lead_store)
+    assert window.legend.text() == f"红色：截至 {today.isoformat()} 超期未办结"
+
+
 def _type_chinese(widget: QWidget, text: str) -> None:
     """Chinese arrives as an input method's commit (as from a Pinyin IME), not as key presses."""
     event = QInputMethodEvent()

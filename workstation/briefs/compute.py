@@ -29,6 +29,7 @@ from workstation.briefs.model import (
 from workstation.errors import ValidationError
 from workstation.masking import mask_name, mask_phone
 from workstation.models import Anomaly, Case, Lead, Person, Unit
+from workstation.settings import default_as_of
 from workstation.vocab import (
     ANOMALY_KIND,
     CATEGORY,
@@ -63,12 +64,7 @@ def resolve_period(
     the campaign is over (a brief made afterwards sums the campaign up); `end` is the as-of
     date; `start` is the campaign's first day, or the first of the month when that is later."""
     if as_of is None:
-        if end is not None:
-            as_of = end
-        elif campaign_start <= campaign_end < today:
-            as_of = campaign_end
-        else:
-            as_of = today
+        as_of = end if end is not None else default_as_of(campaign_start, campaign_end, today)
     end = end or as_of
     if start is None:
         start = campaign_start if campaign_start <= end else end.replace(day=1)

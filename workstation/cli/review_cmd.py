@@ -16,7 +16,7 @@ STATE_HELP = "状态：疑似 / 已认定 / 已排除 / 已关闭"
 
 def register(sub: Any, common: argparse.ArgumentParser, groups: Any) -> None:
     p = sub.add_parser("scan", parents=[common], help="运行案件异常规则，记录疑似异常")
-    p.add_argument("--as-of", help="截至日期 YYYY-MM-DD（默认今天）")
+    p.add_argument("--as-of", help="截至日期 YYYY-MM-DD（默认今天；活动结束后为活动最后一天）")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_scan)
 
@@ -49,7 +49,7 @@ def register(sub: Any, common: argparse.ArgumentParser, groups: Any) -> None:
 
     watch = groups("watch", "重点关注")
     p = watch.add_parser("list", parents=[common], help="重点关注人员和单位")
-    p.add_argument("--as-of", help="截至日期 YYYY-MM-DD（默认今天）")
+    p.add_argument("--as-of", help="截至日期 YYYY-MM-DD（默认今天；活动结束后为活动最后一天）")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_watch_list)
 

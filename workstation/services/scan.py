@@ -16,7 +16,6 @@ from typing import Any
 from sqlalchemy import Select, Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from workstation import clock
 from workstation import settings as settings_mod
 from workstation.errors import Cancelled
 from workstation.models import Anomaly, Case, Lead, Unit, utcnow
@@ -31,7 +30,7 @@ from workstation.rules import (
     get_rule,
     text_hash,
 )
-from workstation.services import audit
+from workstation.services import audit, campaign
 from workstation.services.auth import Actor, require
 from workstation.services.cases import LABELS as CASE_LABELS
 from workstation.services.fields import as_json
@@ -558,13 +557,14 @@ def scan(
     progress: Callable[[int, int], None] | None = None,
     cancel: Callable[[], bool] | None = None,
 ) -> ScanResult:
-    """Run every rule over every case as of a date (today by default) and record the differences.
+    """Run every rule over every case as of a date and record the differences (the date is by
+    default today, or the last day of a campaign that is over: services.campaign.as_of).
 
     Idempotent: a second run with nothing changed writes nothing but its audit event. All or
     nothing: an error or `cancel()` returning true (checked every few thousand cases) leaves
     the store as it was (ScanCancelled)."""
     require(actor, "anomaly.scan")
-    as_of = as_of or clock.today()
+    as_of = as_of or campaign.as_of(store)
     started = time.perf_counter()
     with _cycle_collector_paused(), store.write() as session:
         run = _Scan(session, actor, as_of, progress, cancel)

@@ -19,9 +19,9 @@ from typing import Any
 from sqlalchemy import ColumnElement, case, func, select
 from sqlalchemy.orm import Session
 
-from workstation import clock
 from workstation import settings as settings_mod
 from workstation.models import Anomaly, Case, Lead, Person, Unit
+from workstation.services import campaign
 from workstation.services.auth import Actor, require
 from workstation.services.fields import as_json
 from workstation.store import Store
@@ -329,7 +329,7 @@ def _units(session: Session, as_of: dt.date, persons: Sequence[WatchPerson]) -> 
 
 def watch_list(store: Store, actor: Actor, *, as_of: dt.date | None = None) -> WatchList:
     """The persons on the watch list with their reasons, and every unit's figures."""
-    as_of = as_of or clock.today()
+    as_of = as_of or campaign.as_of(store)
     with store.read() as session:
         require(actor, "watch.read")
         cfg = settings_mod.load(session)
