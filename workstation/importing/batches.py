@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime as dt
 import itertools
 import os
-import sqlite3
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.exc import OperationalError
 
 from workstation import clock
 from workstation import settings as settings_mod
-from workstation.errors import Cancelled, StoreError
+from workstation.errors import Cancelled
 from workstation.importing import rejects as rejects_mod
 from workstation.importing.bulk import Inserter
 from workstation.importing.headers import parse_constants, parse_map
@@ -37,21 +34,6 @@ CHUNK = 2_000
 PERMISSION = {"leads": "lead.create", "cases": "case.create"}
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
-
-
-@contextlib.contextmanager
-def store_errors() -> Iterator[None]:
-    """The store's own refusals (locked by another writer, disk full) as messages for people;
-    the transaction has been rolled back by then, so they say nothing was written."""
-    try:
-        yield
-    except (OperationalError, sqlite3.OperationalError) as exc:
-        text = str(exc).lower()
-        if "locked" in text or "busy" in text:
-            raise StoreError("数据库正被其他程序写入，请稍后再试；本次未写入任何内容") from exc
-        if "full" in text:
-            raise StoreError("磁盘空间已满，操作未完成；数据库未作改动") from exc
-        raise
 
 
 @dataclasses.dataclass(frozen=True)
@@ -128,7 +110,7 @@ def run_import(
         }
         session_cm = store.read() if options.dry_run else store.write()
         temporary: Path | None = None
-        with store_errors(), session_cm as session:
+        with session_cm as session:
             now = utcnow()
             stamps = {
                 "created_at": now, "updated_at": now,

@@ -10,7 +10,6 @@ from sqlalchemy import Table, delete, exists, or_, select, update
 from sqlalchemy.orm import Session, aliased
 
 from workstation.errors import NotFound, PermissionDenied, WorkstationError
-from workstation.importing.batches import store_errors
 from workstation.importing.links import chunks
 from workstation.models import Anomaly, AuditEvent, Case, ImportBatch, Lead, Person, Unit, utcnow
 from workstation.services import audit
@@ -189,7 +188,7 @@ def _remove_unused(session: Session, created: dict[str, list[int]]) -> tuple[int
 def undo_batch(store: Store, actor: Actor, batch_id: int) -> UndoResult:
     """Remove what a batch imported (and give updated cases their old facts back), provided none
     of it was edited or referred to since; otherwise refuse, naming the first such record."""
-    with store_errors(), store.write() as session:
+    with store.write() as session:
         batch = session.get(ImportBatch, batch_id)
         if batch is None:
             raise NotFound(f"找不到导入批次 {batch_id}")

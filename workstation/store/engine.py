@@ -11,7 +11,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from workstation.errors import StoreError
@@ -99,6 +99,21 @@ def make_engine(url: URL) -> Engine:
     return engine
 
 
+@contextlib.contextmanager
+def translated_errors() -> Iterator[None]:
+    """The store's own refusals (locked by another writer, disk full) as messages for people;
+    the transaction has been rolled back by then, so they say nothing was written."""
+    try:
+        yield
+    except (OperationalError, sqlite3.OperationalError) as exc:
+        text = str(exc).lower()
+        if "locked" in text or "busy" in text:
+            raise StoreError("数据库正被其他程序写入，请稍后再试；本次未写入任何内容") from exc
+        if "full" in text:
+            raise StoreError("磁盘空间已满，操作未完成；数据库未作改动") from exc
+        raise
+
+
 class Store:
     """One open store: an engine plus sessions for reading and for writing.
 
@@ -133,13 +148,13 @@ class Store:
     @contextlib.contextmanager
     def read(self) -> Iterator[Session]:
         """A short read-only unit of work."""
-        with self._read() as session, session.begin():
+        with translated_errors(), self._read() as session, session.begin():
             yield session
 
     @contextlib.contextmanager
     def write(self) -> Iterator[Session]:
         """One transaction: committed when the block ends, rolled back on any exception."""
-        with self._write() as session, session.begin():
+        with translated_errors(), self._write() as session, session.begin():
             yield session
 
     def dispose(self) -> None:

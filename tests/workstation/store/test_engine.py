@@ -124,3 +124,26 @@ def test_bulk_uuids_are_distinct_version_4_in_canonical_form() -> None:
         parsed = uuid.UUID(made_id)
         assert (parsed.version, parsed.variant) == (4, uuid.RFC_4122)
         assert str(parsed) == made_id
+
+
+def test_a_store_locked_by_another_writer_is_a_clear_error_for_every_service(
+    store_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workstation.services import leads
+    from workstation.services.auth import IMPLICIT_ADMIN
+    from workstation.store import engine
+
+    monkeypatch.setattr(engine, "BUSY_TIMEOUT_MS", 100)
+    store = open_store(store_path, create=True)
+    other = sqlite3.connect(store_path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        with pytest.raises(StoreError, match="数据库正被其他程序写入，请稍后再试"):
+            leads.create_lead(
+                store, IMPLICIT_ADMIN, {"received_on": "2021-03-01", "summary": "反映问题"}
+            )
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    assert leads.count_leads(store, IMPLICIT_ADMIN) == 0
+    store.dispose()
