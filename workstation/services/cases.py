@@ -204,12 +204,12 @@ def list_cases(
 def get_case(store: Store, actor: Actor, key: int | str) -> CaseRow:
     with store.read() as session:
         require(actor, "case.read")
-        case = _find(session, key)
+        case = find_case(session, key)
         r = session.execute(_base_select().where(Case.id == case.id)).one()
         return _row(r[0], r._mapping)
 
 
-def _find(session: Session, key: int | str) -> Case:
+def find_case(session: Session, key: int | str) -> Case:
     """A case by id, UUID, or case number (when that number is unique across agencies)."""
     if isinstance(key, int) or key.isdigit():
         case = session.get(Case, int(key))
@@ -350,7 +350,7 @@ def update_case(
             problems.setdefault(required, f"{LABELS[required]}不能为空")
     with store.write() as session:
         require(actor, "case.edit")
-        case = _find(session, key)
+        case = find_case(session, key)
         if expected_version is not None and case.version != expected_version:
             raise WorkstationError(
                 f"案件“{case.case_no}”已被 {case.updated_by} 于 "

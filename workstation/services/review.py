@@ -14,8 +14,7 @@ from workstation.models import Anomaly, AuditEvent, Case, Lead, Person, Unit, ut
 from workstation.services import audit
 from workstation.services.auth import Actor, require
 from workstation.services.cases import LABELS as CASE_LABELS
-from workstation.services.cases import CaseRow, get_case
-from workstation.services.cases import _find as find_case
+from workstation.services.cases import CaseRow, find_case, get_case
 from workstation.services.fields import as_json
 from workstation.services.scan import (
     COUNTS,
