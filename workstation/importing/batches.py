@@ -21,7 +21,6 @@ from workstation.importing.bulk import Inserter
 from workstation.importing.headers import parse_constants, parse_map
 from workstation.importing.links import Links
 from workstation.importing.report import ImportResult, RejectedRow
-from workstation.importing.safety import file_sha256
 from workstation.importing.source import Row, Source, header_summary, kind_module
 from workstation.importing.writing import LeadWriter
 from workstation.importing.writing_cases import CaseWriter, describe
@@ -97,7 +96,7 @@ def run_import(
         file, options.kind, sheet=options.sheet, header_row=options.header_row,
         mapping=options.overrides(), constants=options.fixed(),
     ) as source:  # fmt: skip
-        sha = file_sha256(file)
+        sha = audit.file_sha256(file)
         total = max(source.total_rows, 1)
         module = source.module
         order = list(module.LABELS)

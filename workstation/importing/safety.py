@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import re
 import struct
 import zipfile
@@ -288,11 +287,3 @@ def check_ole2(path: Path) -> None:
             if any(m in window for m in markers):
                 raise FileRefused(f"文件已加密，请先在 Excel 中取消密码后再导入（{_name(path)}）")
             tail = window[-overlap:]
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(_READ_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()

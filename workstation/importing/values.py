@@ -66,6 +66,22 @@ class Converter:
         return out, problems
 
 
+def _finish(
+    convert: Converter, cells: Sequence[Cell], out: list[Any]
+) -> tuple[list[Any], dict[int, FieldProblem]]:
+    """Read, one by one, the cells a column's fast path left undecided (_MISS, or a cached
+    problem, which is raised again so it is reported for this row too)."""
+    problems: dict[int, FieldProblem] = {}
+    for k, value in enumerate(out):
+        if value is _MISS or isinstance(value, FieldProblem):
+            try:
+                out[k] = convert(cells[k])
+            except FieldProblem as problem:
+                out[k] = None
+                problems[k] = problem
+    return out, problems
+
+
 class Cached(Converter):
     """A converter of values that repeat: each distinct cell is read once."""
 
@@ -93,15 +109,7 @@ class Cached(Converter):
     def column(self, cells: Sequence[Cell]) -> tuple[list[Any], dict[int, FieldProblem]]:
         get = self.cache.get
         out = [None if c == "" else get((c.__class__, c), _MISS) for c in cells]
-        problems: dict[int, FieldProblem] = {}
-        for k, value in enumerate(out):
-            if value is _MISS or isinstance(value, FieldProblem):
-                try:
-                    out[k] = self(cells[k])
-                except FieldProblem as problem:
-                    out[k] = None
-                    problems[k] = problem
-        return out, problems
+        return _finish(self, cells, out)
 
 
 class Text(Converter):
@@ -120,15 +128,7 @@ class Text(Converter):
             and c[-1:] != " " and 0 < len(c) <= limit else _MISS
             for c in cells
         ]  # fmt: skip
-        problems: dict[int, FieldProblem] = {}
-        for k, value in enumerate(out):
-            if value is _MISS:
-                try:
-                    out[k] = self(cells[k])
-                except FieldProblem as problem:
-                    out[k] = None
-                    problems[k] = problem
-        return out, problems
+        return _finish(self, cells, out)
 
 
 def text(field: str, label: str, max_len: int) -> Converter:

@@ -8,7 +8,8 @@ import decimal
 import hashlib
 import json
 from collections.abc import Sequence
-from typing import Any, Protocol
+from pathlib import Path
+from typing import Any
 
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
@@ -35,17 +36,6 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-class _HashedFields(Protocol):
-    uuid: str
-    at: dt.datetime
-    user: str
-    action: str
-    entity_type: str
-    entity_uuid: str | None
-    before: Any
-    after: Any
-
-
 @dataclasses.dataclass(slots=True)
 class _EventView:
     """An event's hashed fields, for events written in bulk without ORM objects."""
@@ -60,7 +50,7 @@ class _EventView:
     after: Any
 
 
-def event_hash(prev_hash: str, event: _HashedFields) -> str:
+def event_hash(prev_hash: str, event: AuditEvent | _EventView) -> str:
     payload = {
         "uuid": event.uuid,
         "at": event.at.astimezone(dt.UTC).isoformat(),
@@ -73,6 +63,15 @@ def event_hash(prev_hash: str, event: _HashedFields) -> str:
     }
     text = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256((prev_hash + text).encode("utf-8")).hexdigest()
+
+
+def file_sha256(path: Path) -> str:
+    """The SHA-256 by which the audit trail names a file (an imported ledger, a brief)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def record(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import dataclasses
 import datetime as dt
-import hashlib
 import os
 import uuid
 from collections.abc import Callable, Iterator
@@ -283,14 +282,6 @@ def _details(store: Store, brief: Brief, cancel: Cancel | None) -> Iterator[Iter
         yield figures.iter_details(session, brief.period, masked=brief.masked, cancel=cancel)
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def _temporary(path: Path) -> Path:
     if not path.parent.is_dir():
         raise WorkstationError(f"文件夹“{path.parent}”不存在")
@@ -368,7 +359,9 @@ def _render(
     temporary = _temporary(target)
     try:
         counts = write(temporary)
-        file = BriefFile(kind, str(target), _sha256(temporary), temporary.stat().st_size, **counts)
+        file = BriefFile(
+            kind, str(target), audit.file_sha256(temporary), temporary.stat().st_size, **counts
+        )
         _record(store, actor, brief, file, temporary)
     except PermissionError as exc:
         raise WorkstationError(
