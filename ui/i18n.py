@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import json
 import os
 import shutil
 import subprocess
@@ -92,6 +94,59 @@ def run_lrelease(source: Path, target: Path) -> None:
     )
 
 
+@contextlib.contextmanager
+def _catalogue_lock(target: Path):
+    """One writer of the catalogue at a time (several people may refresh it at once)."""
+    lock = target.with_suffix(".lock")
+    with open(lock, "w") as handle:
+        try:
+            import fcntl
+        except ImportError:  # Windows: no advisory locks; refreshing is a manual step there
+            yield
+            return
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def add_translations(target: Path, entries: Sequence[dict[str, str]]) -> int:
+    """Fill in translations (context, source, translation) of messages lupdate extracted.
+
+    Returns how many messages were changed; an entry whose message is not in the catalogue
+    (not extracted yet, or a typo) is an error, so nothing is silently left untranslated.
+    """
+    from xml.etree import ElementTree
+
+    tree = ElementTree.parse(target)
+    messages: dict[tuple[str, str], ElementTree.Element] = {}
+    for context in tree.getroot().iter("context"):
+        name = context.findtext("name", "")
+        for message in context.iter("message"):
+            messages[(name, message.findtext("source", ""))] = message
+    missing = [e for e in entries if (e["context"], e["source"]) not in messages]
+    if missing:
+        raise KeyError(f"not in the catalogue (run --update first?): {missing[:3]}")
+    changed = 0
+    for entry in entries:
+        translation = messages[(entry["context"], entry["source"])].find("translation")
+        assert translation is not None
+        if translation.text != entry["translation"] or translation.attrib:
+            translation.text = entry["translation"]
+            translation.attrib.clear()
+            changed += 1
+    if not changed:
+        return 0
+    body = ElementTree.tostring(tree.getroot(), encoding="unicode")
+    target.write_text(
+        '<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE TS>\n' + body + "\n", encoding="utf-8"
+    )
+    # lupdate rewrites the file in its own layout, so diffs stay small.
+    run_lupdate(target)
+    return changed
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m ui.i18n", description="Refresh and compile the UI translations."
@@ -101,10 +156,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         action="store_true",
         help="run lupdate over ui/*.py (keeping translations), then lrelease",
     )
+    parser.add_argument(
+        "--add",
+        metavar="FILE.jsonl",
+        action="append",
+        default=[],
+        help="after updating, fill in translations from JSON lines "
+        '{"context": ..., "source": ..., "translation": ...}',
+    )
     args = parser.parse_args(argv)
-    if args.update:
-        run_lupdate(ts_path())
-    run_lrelease(ts_path(), qm_path())
+    with _catalogue_lock(ts_path()):
+        if args.update:
+            run_lupdate(ts_path())
+        for name in args.add:
+            lines = Path(name).read_text(encoding="utf-8").splitlines()
+            entries = [json.loads(line) for line in lines if line.strip()]
+            print(f"{name}: {add_translations(ts_path(), entries)} translations changed")
+        run_lrelease(ts_path(), qm_path())
     print(f"{ts_path()} -> {qm_path()}")
     return 0
 
