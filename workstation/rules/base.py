@@ -81,18 +81,28 @@ class CaseFacts:
 FACT_NAMES = frozenset(f.name for f in dataclasses.fields(CaseFacts))
 
 
-def _compile_facts_from() -> Callable[[Sequence[Any], tuple[LeadMention, ...]], CaseFacts]:
-    """Generate facts_from: CaseFacts(*values, leads) for the scan's hot loop.
+def compile_facts_from(
+    *, offset: int = 0, sqlite_text: bool = False
+) -> Callable[[Sequence[Any], tuple[LeadMention, ...]], CaseFacts]:
+    """Generate facts_from: CaseFacts(*values[offset:], leads) for the scan's hot loop.
 
     A frozen dataclass's __init__ sets each field with a Python-level object.__setattr__ call,
     which over 100,000 cases costs more than evaluating every rule. This fills the slots
-    through their descriptors instead, unrolled (as dataclasses itself generates code)."""
+    through their descriptors instead, unrolled (as dataclasses itself generates code).
+    `sqlite_text`: the values are a raw SQLite row, dates as ISO text and booleans as 0/1,
+    converted here as SQLAlchemy would (cheaper than SQLAlchemy's own conversion)."""
     names = [f.name for f in dataclasses.fields(CaseFacts)]
-    env: dict[str, Any] = {"new": object.__new__, "cls": CaseFacts}
+    kinds = {f.name: _inline_kind(f.type) for f in dataclasses.fields(CaseFacts)}
+    env: dict[str, Any] = {"new": object.__new__, "cls": CaseFacts, "d": dt.date.fromisoformat}
     body = ["def facts_from(values, leads):", "    facts = new(cls)"]
     for i, name in enumerate(names[:-1]):
         env[f"set_{name}"] = CaseFacts.__dict__[name].__set__
-        body.append(f"    set_{name}(facts, values[{i}])")
+        value = f"values[{i + offset}]"
+        if sqlite_text and kinds[name] == "date":
+            value = f"None if {value} is None else d({value})"
+        elif sqlite_text and kinds[name] == "bool":
+            value = f"None if {value} is None else {value} == 1"
+        body.append(f"    set_{name}(facts, {value})")
     env["set_leads"] = CaseFacts.__dict__[names[-1]].__set__
     body += ["    set_leads(facts, leads)", "    return facts"]
     assert names[-1] == "leads"
@@ -101,8 +111,14 @@ def _compile_facts_from() -> Callable[[Sequence[Any], tuple[LeadMention, ...]], 
     return function
 
 
+def _inline_kind(annotation: Any) -> str | None:
+    """ "date", "bool" or "str" for a fact of that type (or that type or None), else None."""
+    text = str(annotation).replace("dt.", "").replace(" | None", "")
+    return text if text in ("date", "bool", "str") else None
+
+
 # CaseFacts(*values, leads), faster: `values` are the other facts in field order.
-facts_from = _compile_facts_from()
+facts_from = compile_facts_from()
 
 
 def facts_subset(facts: CaseFacts, names: Iterable[str]) -> dict[str, Any]:
@@ -126,6 +142,55 @@ _CANONICAL = json.JSONEncoder(sort_keys=True, ensure_ascii=False, separators=(",
 def canonical_json(subset: dict[str, Any]) -> str:
     """The one JSON text of some facts: keys sorted, no spaces, characters as they are."""
     return _CANONICAL.encode(subset)
+
+
+_encode_str = json.encoder.encode_basestring  # the C encoder's string quoting, when built
+
+
+def _json_value(value: Any) -> str:
+    """One fact as canonical JSON text, the same characters canonical_json writes for it."""
+    kind = value.__class__
+    if kind is dt.date:
+        return f'"{value.isoformat()}"'
+    if value is None:
+        return "null"
+    if value is True:
+        return "true"
+    if value is False:
+        return "false"
+    if kind is str:
+        return _encode_str(value)
+    if kind is tuple:
+        pairs = sorted([lead.ref, lead.received_on.isoformat()] for lead in value)
+        return "[" + ",".join(f'[{_encode_str(r)},"{d}"]' for r, d in pairs) + "]"
+    return _CANONICAL.encode(value)
+
+
+# How the generated facts_text writes each kind of fact inline (VAL: the value); anything
+# unexpected (an int where a bool belongs, say) goes through _json_value, which handles all.
+_INLINE = {
+    "date": "(f'\"{VAL.isoformat()}\"' if VAL.__class__ is date else v(VAL))",
+    "bool": "('true' if VAL is True else 'false' if VAL is False else v(VAL))",
+    "str": "(s(VAL) if VAL.__class__ is str else v(VAL))",
+}
+
+
+def _compile_facts_text(names: Iterable[str]) -> Callable[[CaseFacts], str]:
+    """Generate canonical_json(facts_subset(facts, names)) for a fixed set of names, without
+    building the dict: the scan computes it for every flag of every scan to see whether the
+    facts a flag rests on have changed. tests/workstation/rules pins the two as equal."""
+    kinds = {f.name: _inline_kind(f.type) for f in dataclasses.fields(CaseFacts)}
+    pieces = []
+    for i, name in enumerate(sorted(names)):
+        key = ("{" if i == 0 else ",") + json.dumps(name) + ":"
+        kind = kinds[name]
+        value = _INLINE[kind] if kind else "v(VAL)"
+        pieces.append(f"{key!r} + " + value.replace("VAL", f"facts.{name}"))
+    body = " + ".join(pieces) + " + '}'" if pieces else "'{}'"
+    env: dict[str, Any] = {"v": _json_value, "s": _encode_str, "date": dt.date}
+    exec(f"def facts_text(facts):\n    return {body}", env)  # from field names, nothing else
+    function: Callable[[CaseFacts], str] = env["facts_text"]
+    return function
 
 
 def text_hash(text: str) -> str:
@@ -166,6 +231,7 @@ class Rule:
     title: str
     reads: tuple[str, ...]
     check: Check
+    _text: Callable[[CaseFacts], str] = dataclasses.field(init=False, repr=False, compare=False)
 
     def __call__(self, facts: CaseFacts, as_of: dt.date, settings: Settings) -> Finding | None:
         known = facts.known_on(as_of)
@@ -181,6 +247,13 @@ class Rule:
 
     def facts_of(self, facts: CaseFacts) -> dict[str, Any]:
         return facts_subset(facts, self.reads)
+
+    def facts_text(self, facts: CaseFacts) -> str:
+        """canonical_json(self.facts_of(facts)), faster (see _compile_facts_text)."""
+        return self._text(facts)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_text", _compile_facts_text(self.reads))
 
 
 _REGISTRY: dict[str, Rule] = {}

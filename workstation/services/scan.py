@@ -25,8 +25,7 @@ from workstation.rules import (
     LeadMention,
     Rule,
     all_rules,
-    canonical_json,
-    facts_from,
+    compile_facts_from,
     get_rule,
     text_hash,
 )
@@ -59,6 +58,36 @@ def case_facts_select() -> Select[Any]:
         Case.last_activity_on, Case.complex, Case.suspect_identified,
         Case.procuratorate_decision,
     ).order_by(Case.id)  # fmt: skip
+
+
+FactsFrom = Callable[[Sequence[Any], tuple[LeadMention, ...]], CaseFacts]
+# CaseFacts from a row of case_facts_select: as SQLAlchemy gives it, or as SQLite's driver does.
+_FACTS_FROM_ROW: FactsFrom = compile_facts_from(offset=3)
+_FACTS_FROM_SQLITE_ROW: FactsFrom = compile_facts_from(offset=3, sqlite_text=True)
+
+
+def case_fact_rows(session: Session, chunk: int) -> tuple[Iterator[Sequence[Any]], FactsFrom]:
+    """The rows of case_facts_select, a chunk at a time, and the function that makes a row's
+    CaseFacts (row[0] is the case id, row[1] its number, row[2] its agency).
+
+    On SQLite the rows are read with the driver's own cursor and their dates converted when
+    the facts are made: SQLAlchemy's conversion of SQLite's date text costs more than the
+    query itself (measured: 100,000 cases read in 0.63 s through SQLAlchemy Core, 0.26 s raw)."""
+    conn = session.connection()
+    stmt = case_facts_select()
+    if conn.dialect.name != "sqlite":
+        return conn.execute(stmt).partitions(chunk), _FACTS_FROM_ROW
+
+    def parts() -> Iterator[Sequence[Any]]:
+        cursor = conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.execute(str(stmt.compile(dialect=conn.dialect)))
+            while part := cursor.fetchmany(chunk):
+                yield part
+        finally:
+            cursor.close()
+
+    return parts(), _FACTS_FROM_SQLITE_ROW
 
 
 @dataclasses.dataclass(frozen=True)
@@ -318,16 +347,16 @@ class _Scan:
         no_leads: tuple[LeadMention, ...] = ()
         leads_of, open_of, flag_of = links.by_case.get, open_by_case.get, flags.get
         checks = [(rule, rule.check, rule.rule_id) for rule in self.rules]
-        fired_here, make_facts = self._fired, facts_from
+        fired_here = self._fired
         done = 0
         # Core rows (no ORM loading), fetched a chunk at a time. This loop runs once per case:
         # it is kept lean (names bound to locals, no list per case unless a flag is open).
-        result = session.connection().execute(case_facts_select())
-        for part in result.partitions(SCAN_CHUNK):
+        parts, make_facts = case_fact_rows(session, SCAN_CHUNK)
+        for part in parts:
             self.check_cancel()
             for row in part:
                 case_id = row[0]
-                facts = make_facts(row[3:], leads_of(case_id, no_leads))
+                facts = make_facts(row, leads_of(case_id, no_leads))
                 known = facts.known_on(as_of)
                 open_rules = open_of(case_id)
                 if known is not None:
@@ -361,8 +390,7 @@ class _Scan:
         if flag is not None and flag.state == "confirmed":
             tally.add(rule.rule_id, "kept_confirmed")
             return
-        subset = rule.facts_of(facts)
-        text = canonical_json(subset)
+        text = rule.facts_text(facts)
         digest = text_hash(text)
         if flag is None:
             self.new.append(
@@ -394,7 +422,7 @@ class _Scan:
         elif flag.state == "dismissed" and digest == flag.facts_hash:
             tally.add(rule.rule_id, "kept_dismissed")
         else:  # dismissed with changed facts, or closed and firing again
-            self.reflag.append((flag, explanation, subset, text, digest))
+            self.reflag.append((flag, explanation, rule.facts_of(facts), text, digest))
             tally.add(rule.rule_id, "reopened")
 
     def _stopped(self, flag: _Flag, rule_id: str, facts: CaseFacts) -> None:
