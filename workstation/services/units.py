@@ -6,7 +6,7 @@ import dataclasses
 from typing import Any
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, joinedload
 
 from workstation.errors import NotFound, ValidationError
 from workstation.models import Person, Unit
@@ -231,6 +231,26 @@ def list_persons(store: Store, actor: Actor, *, unit: str | None = None) -> list
         query = select(Person).order_by(Person.name, Person.id)
         if unit:
             query = query.where(Person.unit_id == _find_unit(session, unit).id)
+        return [_person_row(p) for p in session.scalars(query)]
+
+
+def person_choices(store: Store, actor: Actor, text: str, limit: int = 30) -> list[PersonRow]:
+    """Persons whose name starts with `text` (in any spelling), for completion in forms, where
+    picking a person also gives their unit and position. A prefix, so the name index finds
+    them without reading every person of a large store."""
+    key = normalise(text)
+    with store.read() as session:
+        require(actor, "lead.read")
+        query = (
+            select(Person)
+            .options(joinedload(Person.unit))
+            .order_by(Person.name_key, Person.id)
+            .limit(limit)
+        )
+        if key:
+            # Text compares by code point in SQLite: the range holds exactly the keys with
+            # this prefix (LIKE 'key%' would not use the index, being case-insensitive).
+            query = query.where(Person.name_key >= key, Person.name_key < key + "\U0010ffff")
         return [_person_row(p) for p in session.scalars(query)]
 
 

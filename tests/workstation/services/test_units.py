@@ -74,3 +74,21 @@ def test_person_edits_are_audited_and_role_checked(
         units.update_person(store, leader, person_id, {"position": "所长"})
     with pytest.raises(ValidationError, match="未知字段"):
         units.update_person(store, admin, person_id, {"rank": "一级警长"})
+
+
+def test_person_choices_for_completion(store: Store, admin: Actor) -> None:
+    from workstation.services.leads import create_lead
+
+    fields = {"received_on": "2021-03-05", "summary": "反映问题", "subject_unit": "江州市司法局"}
+    create_lead(store, admin, {**fields, "subject": "王建国", "subject_position": "科长"})
+    create_lead(store, admin, {**fields, "subject": "王建", "subject_unit": "江州市中级人民法院"})
+    create_lead(store, admin, {**fields, "subject": "李明"})
+    found = units.person_choices(store, admin, "王建")
+    assert [(p.name, p.unit, p.position) for p in found] == [
+        ("王建", "江州市中级人民法院", None),
+        ("王建国", "江州市司法局", "科长"),
+    ]
+    assert [p.name for p in units.person_choices(store, admin, "王建國")] == ["王建国"]
+    assert units.person_choices(store, admin, "建国") == []  # names are completed from the start
+    assert [p.name for p in units.person_choices(store, admin, "%")] == []
+    assert len(units.person_choices(store, admin, "", limit=2)) == 2
