@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Select, and_, func, or_, select
@@ -14,7 +15,7 @@ from workstation.models import Anomaly, AuditEvent, Case, Lead, Person, Unit, ut
 from workstation.services import audit
 from workstation.services.auth import Actor, require
 from workstation.services.cases import LABELS as CASE_LABELS
-from workstation.services.cases import CaseRow, find_case, get_case
+from workstation.services.cases import OPEN_ANOMALY_STATES, CaseRow, find_case, get_case
 from workstation.services.fields import as_json
 from workstation.services.scan import (
     COUNTS,
@@ -44,6 +45,7 @@ __all__ = [
     "NewFlag",
     "ScanCancelled",
     "ScanResult",
+    "anomaly_kinds_for_cases",
     "case_history",
     "confirm",
     "count_anomalies",
@@ -58,6 +60,7 @@ __all__ = [
 ]
 
 MAX_REASON = 2_000
+_IN_CHUNK = 500
 
 
 # ---------------------------------------------------------------------------------------------
@@ -94,6 +97,7 @@ class AnomalyQuery:
     kind: str | None = None  # key of ANOMALY_KIND
     state: str | None = None  # key of ANOMALY_STATE
     agency: str | None = None  # part of the agency's name
+    agency_name: str | None = None  # the agency's exact name (a choice from a list)
     rule_id: str | None = None
     case_id: int | None = None
 
@@ -141,6 +145,8 @@ def _filtered(stmt: Select[Any], query: AnomalyQuery) -> Select[Any]:
         stmt = stmt.where(Anomaly.case_id == query.case_id)
     if query.agency and query.agency.strip():
         stmt = stmt.where(_Agency.name.contains(query.agency.strip(), autoescape=True))
+    if query.agency_name:
+        stmt = stmt.where(_Agency.name == query.agency_name)
     return stmt
 
 
@@ -168,6 +174,38 @@ def count_anomalies(store: Store, actor: Actor, query: AnomalyQuery | None = Non
         require(actor, "anomaly.read")
         stmt = _filtered(_row_select(), query).with_only_columns(func.count(Anomaly.id))
         return int(session.scalar(stmt) or 0)
+
+
+def anomaly_kinds_for_cases(
+    store: Store, actor: Actor, case_ids: Iterable[int]
+) -> dict[int, list[tuple[str, str]]]:
+    """The open (suspected or confirmed) anomalies of each case, as (kind, state) pairs in the
+    order of ANOMALY_KIND, one pair per kind (confirmed wins over suspected), read in one query.
+
+    For a page of a case list: cases without open anomalies are left out of the result."""
+    ids = sorted(set(case_ids))
+    if not ids:
+        return {}
+    with store.read() as session:
+        require(actor, "anomaly.read")
+        found: dict[int, dict[str, str]] = {}
+        # Chunks keep the IN list under SQLite's bound-parameter limit for any page size.
+        for start in range(0, len(ids), _IN_CHUNK):
+            chunk = ids[start : start + _IN_CHUNK]
+            stmt = (
+                select(Anomaly.case_id, Anomaly.kind, Anomaly.state)
+                .where(Anomaly.case_id.in_(chunk), Anomaly.state.in_(OPEN_ANOMALY_STATES))
+                .distinct()
+            )
+            for case_id, kind, state in session.execute(stmt):
+                kinds = found.setdefault(case_id, {})
+                if kinds.get(kind) != "confirmed":
+                    kinds[kind] = state
+    order = {key: i for i, (key, _) in enumerate(ANOMALY_KIND.choices())}
+    return {
+        case_id: sorted(kinds.items(), key=lambda pair: order.get(pair[0], len(order)))
+        for case_id, kinds in found.items()
+    }
 
 
 def get_anomaly(store: Store, actor: Actor, key: int | str) -> AnomalyRow:
