@@ -11,21 +11,24 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QThreadPool, Signal, Slot
-from PySide6.QtWidgets import (
-    QApplication,
-    QInputDialog,
-    QLineEdit,
-    QMessageBox,
-    QProgressDialog,
-    QWidget,
-)
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QApplication, QMenu, QMessageBox, QProgressDialog, QWidget
 
 from ui import crash, fonts, i18n
+from ui.idle_lock import IdleLock
 from ui.jobs import BackgroundJob, Work, attach_progress_dialog
+from ui.login import FirstAdminDialog, LoginDialog, PasswordDialog
 from ui.main_window import MainWindow
 from workstation.errors import WorkstationError
 from workstation.paths import APP_NAME, default_store_path
-from workstation.services.auth import Actor, needs_login, sign_in
+from workstation.services.auth import (
+    IMPLICIT_ADMIN,
+    Actor,
+    holds_demo_data,
+    idle_lock_minutes,
+    needs_login,
+    sign_in,
+)
 from workstation.store import Store, open_store
 
 ORGANIZATION_NAME = "CaseSupervision"
@@ -96,33 +99,52 @@ class Startup(QObject):
     """Everything between the command line and the main window, without running the event loop.
 
     Opens the store named by the options; a default store that does not exist yet is created
-    and filled with demo data off the GUI thread, with a progress dialog. Tests drive this
-    object directly; `main()` adds only the event loop and the crash dialog.
+    and filled with demo data off the GUI thread, with a progress dialog. Then who is acting:
+
+    - a store with accounts asks for a login and password (LoginDialog; `--user` fills in the
+      login, and with $WORKSTATION_PASSWORD set no dialog is shown unless it is wrong);
+    - a store without accounts that holds demonstration data (the first run's store) opens as
+      its implicit administrator, with "Create an administrator…" in the Account menu;
+    - any other store without accounts offers to create the first administrator first
+      (FirstAdminDialog), or to go on without accounts.
+
+    Once a real user is signed in, the window locks itself after the idle minutes of the
+    store's settings (IdleLock). Tests drive this object directly; `main()` adds only the
+    event loop and the crash dialog.
 
     Signals:
         ready(object): the MainWindow, shown.
         failed(str): the store could not be opened or filled; the Chinese message.
+        cancelled(): the user closed the login dialog (the app should quit quietly).
     """
 
     ready = Signal(object)
     failed = Signal(str)
+    cancelled = Signal()
 
     def __init__(
         self,
         options: Options,
         *,
         demo_size: DemoSize | None = None,
+        idle_lock_ms: int | None = None,
         parent: QObject | None = None,
     ) -> None:
         super().__init__(parent)
         self.options = options
         self.demo_size = demo_size or DemoSize()
+        self.idle_lock_ms = idle_lock_ms  # tests: instead of the store's idle_lock_minutes
         self.store: Store | None = None
+        self.created = False
         self.actor: Actor | None = None
         self.window: MainWindow | None = None
         self.error: str | None = None
         self.demo_job: BackgroundJob | None = None
         self.progress_dialog: QProgressDialog | None = None
+        self.login_dialog: LoginDialog | None = None
+        self.first_admin_dialog: FirstAdminDialog | None = None
+        self.idle_lock: IdleLock | None = None
+        self.account_menu: QMenu | None = None
 
     def start(self) -> None:
         try:
@@ -131,12 +153,11 @@ class Startup(QObject):
             self._fail(exc.message)
             return
         self.store = store
+        self.created = created
         if not created:
             self._sign_in_and_show()
             return
         # A new default store: the implicit admin of a single-user store fills it.
-        from workstation.services.auth import IMPLICIT_ADMIN
-
         job = BackgroundJob(_generate_demo(store, IMPLICIT_ADMIN, self.demo_size), self)
         self.demo_job = job
         self.progress_dialog = attach_progress_dialog(
@@ -180,35 +201,185 @@ class Startup(QObject):
         sys.excepthook(type(exc), exc, exc.__traceback__)
         self._fail(QCoreApplication.translate("Startup", "Creating the demonstration data failed."))
 
+    # --- who is acting ----------------------------------------------------------------------
+
     def _sign_in_and_show(self) -> None:
-        assert self.store is not None
+        store = self.store
+        assert store is not None
         try:
-            self.actor = self._sign_in(self.store)
+            if needs_login(store):
+                self._ask_login(store)
+            elif self.created or holds_demo_data(store):
+                self._show(IMPLICIT_ADMIN)
+            else:
+                self._offer_first_admin(store)
         except WorkstationError as exc:
             self._fail(exc.message)
-            return
-        self.window = MainWindow(self.store, self.actor)
+
+    def _ask_login(self, store: Store) -> None:
+        login = self.options.user or ""
+        message = ""
+        password = os.environ.get(PASSWORD_ENV) if login else None
+        if password is not None:
+            try:
+                self._show(sign_in(store, login, password, session_start=True))
+                return
+            except WorkstationError as exc:
+                message = exc.message
+
+        def authenticate(login: str, password: str) -> Actor:
+            return sign_in(store, login, password, session_start=True)
+
+        dialog = LoginDialog(
+            authenticate, login=login, message=message, store_name=store.describe()
+        )
+        self.login_dialog = dialog
+        dialog.signed_in.connect(self._on_signed_in)
+        dialog.rejected.connect(self._on_login_cancelled)
+        dialog.show()
+
+    @Slot(object)
+    def _on_signed_in(self, actor: object) -> None:
+        assert isinstance(actor, Actor)
+        self._drop_dialogs()
+        self._show(actor)
+
+    @Slot()
+    def _on_login_cancelled(self) -> None:
+        self._drop_dialogs()
+        self.error = QCoreApplication.translate("Startup", "Not signed in.")
+        self.cancelled.emit()
+
+    def _create_first_admin(self, login: str, name: str, password: str) -> Actor:
+        from workstation.services import users
+
+        assert self.store is not None
+        created = users.create_first_admin(self.store, login, password, name)
+        return sign_in(self.store, created, password, session_start=True)
+
+    def _offer_first_admin(self, store: Store) -> None:
+        dialog = FirstAdminDialog(self._create_first_admin, offer_skip=True)
+        self.first_admin_dialog = dialog
+        dialog.created.connect(self._on_signed_in)
+        dialog.rejected.connect(self._on_first_admin_skipped)
+        dialog.show()
+
+    @Slot()
+    def _on_first_admin_skipped(self) -> None:
+        self._drop_dialogs()
+        self._show(IMPLICIT_ADMIN)
+
+    def _drop_dialogs(self) -> None:
+        for dialog in (self.login_dialog, self.first_admin_dialog):
+            if dialog is not None:
+                dialog.hide()
+                dialog.deleteLater()
+        self.login_dialog = self.first_admin_dialog = None
+
+    # --- the window -------------------------------------------------------------------------
+
+    def _show(self, actor: Actor) -> None:
+        assert self.store is not None
+        self.actor = actor
+        self.window = MainWindow(self.store, actor)
+        self._add_account_menu(self.window)
         self.window.show()
+        self._start_idle_lock()
         self.ready.emit(self.window)
 
-    def _sign_in(self, store: Store) -> Actor:
-        login = self.options.user
-        password: str | None = None
-        if needs_login(store) and login:
-            password = os.environ.get(PASSWORD_ENV)
-            if password is None:
-                password = self._ask_password(login)
-        return sign_in(store, login, password)
+    def _is_signed_in(self) -> bool:
+        """A real user signed in (not the implicit admin of a store without accounts)."""
+        return self.actor is not None and self.actor is not IMPLICIT_ADMIN
 
-    @staticmethod
-    def _ask_password(login: str) -> str | None:
-        text, ok = QInputDialog.getText(
-            None,
-            QCoreApplication.translate("Startup", "Case Supervision Workstation"),
-            QCoreApplication.translate("Startup", "Password for {login}:").format(login=login),
-            QLineEdit.EchoMode.Password,
+    def _start_idle_lock(self) -> None:
+        assert self.store is not None
+        assert self.window is not None
+        assert self.actor is not None
+        if self.idle_lock is not None:
+            self.idle_lock.stop()
+            self.idle_lock = None
+        if not self._is_signed_in():
+            return
+        timeout_ms = self.idle_lock_ms
+        if timeout_ms is None:
+            timeout_ms = idle_lock_minutes(self.store) * 60_000
+        if timeout_ms <= 0:
+            return
+        store, login = self.store, self.actor.login
+        self.idle_lock = IdleLock(
+            self.window,
+            lambda password: sign_in(store, login, password),
+            who=f"{self.actor.display_name}（{login}）",
+            timeout_ms=timeout_ms,
         )
-        return text if ok else None
+
+    def _add_account_menu(self, window: MainWindow) -> None:
+        """The Account menu, before Help: lock, change one's password, or create the first
+        administrator of a store without accounts."""
+        translate = QCoreApplication.translate
+        menu = QMenu(translate("Startup", "&Account"), window)
+        menu.setObjectName("accountMenu")
+        if self._is_signed_in():
+            lock = QAction(translate("Startup", "&Lock now"), window)
+            lock.setObjectName("lockAction")
+            lock.setShortcut(QKeySequence("Ctrl+L"))
+            lock.triggered.connect(self.lock_now)
+            password = QAction(translate("Startup", "Change my &password…"), window)
+            password.setObjectName("changePasswordAction")
+            password.triggered.connect(self.change_own_password)
+            menu.addAction(lock)
+            menu.addAction(password)
+        else:
+            create = QAction(translate("Startup", "Create an &administrator…"), window)
+            create.setObjectName("createAdminAction")
+            create.triggered.connect(self.create_admin_from_menu)
+            menu.addAction(create)
+        bar = window.menuBar()
+        menus = [a for a in bar.actions() if a.menu() is not None]
+        if menus:
+            bar.insertMenu(menus[-1], menu)  # before Help
+        else:
+            bar.addMenu(menu)
+        self.account_menu = menu
+
+    @Slot()
+    def lock_now(self) -> None:
+        if self.idle_lock is not None:
+            self.idle_lock.lock()
+
+    @Slot()
+    def change_own_password(self) -> None:
+        from workstation.services import users
+
+        assert self.store is not None
+        assert self.actor is not None
+        store, actor = self.store, self.actor
+
+        def change(old: str | None, new: str) -> None:
+            users.change_password(store, actor, actor.login, new, old_password=old)
+
+        dialog = PasswordDialog(change, login=actor.login, ask_old=True, parent=self.window)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    @Slot()
+    def create_admin_from_menu(self) -> None:
+        """A demo store's user makes it a store with accounts; the window reopens signed in
+        as the new administrator."""
+        dialog = FirstAdminDialog(self._create_first_admin, parent=self.window)
+        self.first_admin_dialog = dialog
+        dialog.created.connect(self._switch_to)
+        dialog.open()
+
+    @Slot(object)
+    def _switch_to(self, actor: object) -> None:
+        assert isinstance(actor, Actor)
+        self._drop_dialogs()
+        old = self.window
+        self._show(actor)
+        if old is not None:
+            old.close()
+            old.deleteLater()
 
     def _fail(self, message: str) -> None:
         self.error = message
@@ -221,6 +392,10 @@ class Startup(QObject):
             # the worker finish its rollback before the store is closed under it.
             self.demo_job.cancel()
             QThreadPool.globalInstance().waitForDone(SHUTDOWN_WAIT_MS)
+        self._drop_dialogs()
+        if self.idle_lock is not None:
+            self.idle_lock.stop()
+            self.idle_lock = None
         if self.window is not None:
             self.window.close()
             self.window.deleteLater()
@@ -230,10 +405,12 @@ class Startup(QObject):
             self.store = None
 
 
-def build(argv: Sequence[str], *, demo_size: DemoSize | None = None) -> Startup:
+def build(
+    argv: Sequence[str], *, demo_size: DemoSize | None = None, idle_lock_ms: int | None = None
+) -> Startup:
     """Everything `main` does except running the event loop: tests call this and drive it."""
     app = prepare_application(argv)
-    startup = Startup(parse_args(argv), demo_size=demo_size, parent=app)
+    startup = Startup(parse_args(argv), demo_size=demo_size, idle_lock_ms=idle_lock_ms, parent=app)
     startup.start()
     return startup
 
@@ -260,4 +437,5 @@ def main(argv: Sequence[str]) -> int:
         startup.close()
         return 1
     startup.failed.connect(on_failed)
+    startup.cancelled.connect(lambda: app.exit(0))
     return int(app.exec())

@@ -1,4 +1,4 @@
-"""The local calendar date: what "today" means to a user filing or checking a date."""
+"""The local calendar date and the current moment: what "today" and "now" mean to a user."""
 
 from __future__ import annotations
 
@@ -7,3 +7,8 @@ import datetime as dt
 
 def today() -> dt.date:
     return dt.datetime.now(dt.UTC).astimezone().date()
+
+
+def now() -> dt.datetime:
+    """The current moment, timezone-aware (UTC); services take it as a parameter in tests."""
+    return dt.datetime.now(dt.UTC)

@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QPushButton
 from pytestqt.qtbot import QtBot
 
 from ui import app as ui_app
@@ -79,15 +80,28 @@ def test_second_start_opens_the_existing_store_without_demo_data(
     assert again.window.model.rowCount() == 30
 
 
-def test_db_option_opens_that_store_and_never_adds_demo_data(start: Build, tmp_path: Path) -> None:
+def test_db_option_opens_that_store_and_never_adds_demo_data(qtbot: QtBot, tmp_path: Path) -> None:
     path = tmp_path / "mine.db"
     open_store(path, create=True).dispose()
-    startup = start("--db", str(path), "--data-dir", str(tmp_path / "unused"))
-    assert startup.error is None
-    assert startup.demo_job is None
-    assert startup.window is not None
-    assert startup.window.model.rowCount() == 0
-    assert not (tmp_path / "unused").exists()
+    startup = build(["workstation", "--db", str(path), "--data-dir", str(tmp_path / "unused")])
+    try:
+        # A store without accounts or demo data first offers to create an administrator.
+        dialog = startup.first_admin_dialog
+        assert dialog is not None
+        assert dialog.isVisible()
+        assert startup.window is None
+        skip = dialog.findChild(QPushButton, "skip")
+        assert skip is not None
+        assert skip.text() == "暂不设置账户"
+        qtbot.mouseClick(skip, Qt.MouseButton.LeftButton)
+        qtbot.waitUntil(lambda: startup.window is not None)
+        assert startup.error is None
+        assert startup.demo_job is None
+        assert startup.actor == IMPLICIT_ADMIN
+        assert not (tmp_path / "unused").exists()
+    finally:
+        startup.close()
+        startup.deleteLater()
 
 
 def test_cancelling_the_demo_opens_the_empty_store(

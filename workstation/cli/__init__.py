@@ -22,6 +22,8 @@ class Context:
     def __init__(self, args: argparse.Namespace) -> None:
         self.args = args
         self._store: Any = None
+        self._actor: Any = None
+        self.password: str | None = None  # the acting user's, once signed in
 
     def store(self, *, create: bool = False) -> Any:
         from workstation.paths import default_store_path
@@ -31,23 +33,28 @@ class Context:
             db = self.args.db or default_store_path(self.args.data_dir)
             if not self.args.db and create:
                 db.parent.mkdir(parents=True, exist_ok=True)
-            self._store = open_store(db, create=create)
+            from workstation.cli.vault_cmd import key_for_store
+
+            self._store = open_store(db, create=create, key=key_for_store(self, db))
         return self._store
 
     def actor(self) -> Any:
-        from workstation.services.auth import has_users, resolve_actor
+        """The acting user, signed in once per command (wrong passwords are counted)."""
+        from workstation.services.auth import needs_login, sign_in
 
-        store = self.store()
-        with store.read() as session:
+        if self._actor is None:
+            store = self.store()
             login = self.args.user
             password = None
-            if has_users(session):
+            if needs_login(store) and login:
                 password = os.environ.get(PASSWORD_ENV)
-                if login and password is None:
+                if password is None:
                     if not sys.stdin.isatty():
                         raise WorkstationError(f"请在环境变量 {PASSWORD_ENV} 中提供密码")
                     password = getpass.getpass(f"用户 {login} 的密码：")
-            return resolve_actor(session, login, password)
+            self._actor = sign_in(store, login, password)
+            self.password = password
+        return self._actor
 
     def close(self) -> None:
         if self._store is not None:

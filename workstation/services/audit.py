@@ -174,21 +174,57 @@ def verify_chain(store: Store, actor: Actor) -> VerifyResult:
         return VerifyResult(True, checked, None, f"审计日志完整，共校验 {checked} 条")
 
 
-def history(store: Store, actor: Actor, entity_uuid: str) -> list[dict[str, Any]]:
-    """Every audit event of one record, oldest first, as plain dicts."""
-    with store.read() as session:
-        require(actor, "lead.read")
-        rows = session.scalars(
-            select(AuditEvent).where(AuditEvent.entity_uuid == entity_uuid).order_by(AuditEvent.id)
+_REPORTER_FIELDS = {"reporter_name": "name", "reporter_phone": "phone"}
+
+
+def _masked(values: dict[str, Any] | None) -> dict[str, Any] | None:
+    """An event's before/after with reporters' names and phones masked (as lead lists show)."""
+    if not values or not any(k in values for k in _REPORTER_FIELDS):
+        return values
+    from workstation.masking import mask_name, mask_phone
+
+    out = dict(values)
+    for key, kind in _REPORTER_FIELDS.items():
+        if isinstance(out.get(key), str):
+            out[key] = mask_name(out[key]) if kind == "name" else mask_phone(out[key])
+    return out
+
+
+def history(
+    store: Store, actor: Actor, entity_uuid: str, *, unmask: bool = False
+) -> list[dict[str, Any]]:
+    """Every audit event of one record, oldest first, as plain dicts. Reporters' names and
+    phones in the events are masked unless `unmask` (leaders, admins; the viewing is logged)."""
+    require(actor, "lead.read")
+    if unmask:
+        require(actor, "reporter.unmask")
+    with store.write() if unmask else store.read() as session:
+        rows = list(
+            session.scalars(
+                select(AuditEvent)
+                .where(AuditEvent.entity_uuid == entity_uuid)
+                .order_by(AuditEvent.id)
+            )
         )
-        return [
+        events = [
             {
                 "id": e.id,
                 "at": e.at.isoformat(),
                 "user": e.user,
                 "action": e.action,
-                "before": e.before,
-                "after": e.after,
+                "before": e.before if unmask else _masked(e.before),
+                "after": e.after if unmask else _masked(e.after),
             }
             for e in rows
         ]
+        if unmask:
+            entity_type = rows[0].entity_type if rows else None
+            record(
+                session,
+                actor,
+                "reporter.unmask",
+                entity_type or "record",
+                entity_uuid,
+                after={"purpose": "audit.history"},
+            )
+        return events
