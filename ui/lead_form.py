@@ -476,7 +476,7 @@ class LeadForm(QWidget):
 
     def _show_history(self, row: LeadRow) -> None:
         try:
-            events = audit.history(self._store, self._actor, row.uuid)
+            events = audit.history(self._store, self._actor, row.uuid, entity_type="lead")
         except WorkstationError as exc:
             self.history.show_message(exc.message)
             return
