@@ -28,6 +28,10 @@ class Settings:
     watch_anomalies: int = 1
     campaign_start: dt.date = dt.date(2021, 2, 26)
     campaign_end: dt.date = dt.date(2021, 6, 30)
+    # The campaign's three phases (环节): 学习教育 from campaign_start, 查纠整改 from
+    # phase_rectify_start, 总结提升 from phase_summary_start to campaign_end.
+    phase_rectify_start: dt.date = dt.date(2021, 4, 1)
+    phase_summary_start: dt.date = dt.date(2021, 6, 1)
     issuing_unit: str = "教育整顿领导小组办公室"
     # Briefing packets (简报): masthead title, distribution lists (报送 / 抄送) and copies
     # printed (共印 N 份; the PDF holds that many copies, numbered 第 1 份 … 第 N 份).
@@ -35,6 +39,10 @@ class Settings:
     brief_send_to: tuple[str, ...] = ("教育整顿领导小组组长、副组长",)
     brief_copy_to: tuple[str, ...] = ("领导小组各成员单位",)
     brief_copies: int = 1
+    # The app locks itself after this many minutes without input (0: never).
+    idle_lock_minutes: int = 10
+    # Backups kept per store (the oldest beyond this are removed after each new backup).
+    backup_keep: int = 10
 
 
 _FIELDS = {f.name: f for f in dataclasses.fields(Settings)}

@@ -1,6 +1,6 @@
 """The store: engine, sessions, migrations."""
 
-from workstation.store.engine import Store, check_sqlite_file, to_url
+from workstation.store.engine import KeyRequired, Store, WrongKey, check_sqlite_file, to_url
 from workstation.store.migrate import (
     MigrationResult,
     current_revision,
@@ -10,8 +10,10 @@ from workstation.store.migrate import (
 )
 
 __all__ = [
+    "KeyRequired",
     "MigrationResult",
     "Store",
+    "WrongKey",
     "check_sqlite_file",
     "current_revision",
     "head_revision",

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import sqlite3
+import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,11 +15,67 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import QueuePool
 
 from workstation.errors import StoreError
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
+STORE_KEY_BYTES = 32
+
+
+class KeyRequired(StoreError):
+    """The store is encrypted and no key (no login and password) was given."""
+
+
+class WrongKey(StoreError):
+    """The key given does not open the store (it belongs to another store, or the store is
+    not encrypted)."""
+
+
+def raw_key(key: bytes) -> str:
+    """SQLCipher's raw-key form x'…': the key is used as is, with no passphrase derivation."""
+    if len(key) != STORE_KEY_BYTES:
+        raise ValueError("a store key has 32 bytes")
+    return f"x'{key.hex()}'"
+
+
+@functools.cache
+def _sqlcipher() -> Any:
+    import sqlcipher3
+
+    # SQLCipher logs every failed page decryption to stderr (a wrong key, a damaged page); the
+    # workstation reports those itself, in Chinese. The setting is process-wide.
+    conn = sqlcipher3.connect(":memory:")
+    conn.execute("PRAGMA cipher_log_level = NONE")
+    conn.close()
+    return sqlcipher3
+
+
+def raw_connect(path: Path, key: bytes | None = None, *, read_only: bool = False) -> Any:
+    """A DB-API connection to an SQLite file outside SQLAlchemy (backups, checks): plain
+    sqlite3, or SQLCipher keyed with the store key. The caller closes it."""
+    target = "file:" + urllib.parse.quote(str(path)) + ("?mode=ro" if read_only else "")
+    if key is None:
+        conn = sqlite3.connect(target, uri=True, isolation_level=None)
+    else:
+        conn = _sqlcipher().connect(target, uri=True, isolation_level=None)
+        conn.execute(f'PRAGMA key = "{raw_key(key)}"')
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    return conn
+
+
+def file_is_plain_sqlite(path: Path) -> bool | None:
+    """True for a plain SQLite file, False for any other content (SQLCipher's looks random),
+    None for a missing or empty file."""
+    try:
+        with path.open("rb") as f:
+            head = f.read(len(SQLITE_HEADER))
+    except FileNotFoundError:
+        return None
+    if not head:
+        return None
+    return head == SQLITE_HEADER
 
 
 def to_url(path_or_url: str | os.PathLike[str]) -> URL:
@@ -31,8 +89,11 @@ def to_url(path_or_url: str | os.PathLike[str]) -> URL:
     return URL.create("sqlite", database=str(Path(text).expanduser().resolve()))
 
 
-def check_sqlite_file(path: Path, *, must_exist: bool = False) -> None:
-    """Refuse early, with a clear message, what SQLite would fail on later or obscurely."""
+def check_sqlite_file(path: Path, *, must_exist: bool = False, key: bytes | None = None) -> None:
+    """Refuse early, with a clear message, what SQLite would fail on later or obscurely.
+
+    With a key the file must be an SQLCipher store that this key opens; without one it must be
+    a plain SQLite store (an encrypted one raises KeyRequired)."""
     if not path.parent.is_dir():
         raise StoreError(f"数据库所在的文件夹“{path.parent}”不存在")
     if not path.exists():
@@ -46,21 +107,36 @@ def check_sqlite_file(path: Path, *, must_exist: bool = False) -> None:
             head = f.read(len(SQLITE_HEADER))
     except OSError as exc:
         raise StoreError(f"无法读取数据库文件“{path}”：{exc.strerror}") from exc
-    if head and head != SQLITE_HEADER:
+    if not head:
+        return
+    if key is not None:
+        if head == SQLITE_HEADER:
+            raise WrongKey(f"数据库“{path}”未加密，不能用密钥打开；数据库未作改动")
+        _check_sqlite_tables(path, key)
+        return
+    if head != SQLITE_HEADER:
+        from workstation.store.crypto import keyring_path
+
+        if keyring_path(path).exists():
+            raise KeyRequired(f"数据库“{path}”已加密，请用登录名和密码打开")
         raise StoreError(f"“{path}”不是工作站数据库（SQLite）文件，或已加密、已损坏")
-    if head:
-        _check_sqlite_tables(path)
+    _check_sqlite_tables(path)
 
 
-def _check_sqlite_tables(path: Path) -> None:
-    """Refuse another program's SQLite file before any connection of ours could change it."""
+def _check_sqlite_tables(path: Path, key: bytes | None = None) -> None:
+    """Refuse another program's SQLite file (or a key that is not this store's) before any
+    connection of ours could change it."""
     try:
-        conn = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+        conn = raw_connect(path, key, read_only=True)
         try:
             tables = {row[0] for row in conn.execute("SELECT name FROM sqlite_master")}
         finally:
             conn.close()
-    except sqlite3.DatabaseError as exc:
+    except Exception as exc:
+        if not _is_database_error(exc):
+            raise
+        if key is not None and "not a database" in str(exc):
+            raise WrongKey(f"密钥与数据库“{path}”不符，无法打开；数据库未作改动") from exc
         raise StoreError(f"“{path}”不是工作站数据库（SQLite）文件，或已加密、已损坏") from exc
     if tables and "alembic_version" not in tables:
         raise StoreError(f"“{path}”是其他程序的数据库，不是工作站数据库")
@@ -80,14 +156,35 @@ def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
     cur.close()
 
 
+def _is_database_error(exc: BaseException) -> bool:
+    """sqlite3's and sqlcipher3's DatabaseError are distinct classes of the same meaning."""
+    return any(cls.__name__ == "DatabaseError" for cls in type(exc).__mro__)
+
+
 def _begin(conn: Any) -> None:
     mode = conn.get_execution_options().get("sqlite_begin", "DEFERRED")
     conn.exec_driver_sql(f"BEGIN {mode}")
 
 
-def make_engine(url: URL) -> Engine:
+def make_engine(url: URL, key: bytes | None = None) -> Engine:
+    """An engine for the store; with a key, SQLCipher through SQLAlchemy's pysqlcipher dialect,
+    which sends the key (here SQLCipher's raw-key form) as PRAGMA key before anything else."""
     try:
-        if url.get_backend_name() == "sqlite":
+        if key is not None:
+            if url.get_backend_name() != "sqlite":
+                raise StoreError("只有 SQLite 数据库文件可以加密")
+            _sqlcipher()
+            cipher_url = url.set(drivername="sqlite+pysqlcipher", password=raw_key(key))
+            # The dialect's default SingletonThreadPool keeps a connection per thread and cannot
+            # close those of other threads; the pool of plain SQLite files is used instead.
+            engine = create_engine(
+                cipher_url,
+                poolclass=QueuePool,
+                connect_args={"timeout": BUSY_TIMEOUT_MS / 1000},
+            )
+            event.listen(engine, "connect", _sqlite_pragmas)
+            event.listen(engine, "begin", _begin)
+        elif url.get_backend_name() == "sqlite":
             engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
             event.listen(engine, "connect", _sqlite_pragmas)
             event.listen(engine, "begin", _begin)
@@ -121,9 +218,10 @@ class Store:
     never both read the same audit-chain tail; readers stay concurrent under WAL.
     """
 
-    def __init__(self, url: URL) -> None:
+    def __init__(self, url: URL, *, key: bytes | None = None) -> None:
         self.url = url
-        self.engine = make_engine(url)
+        self._key = key
+        self.engine = make_engine(url, key)
         self._read = sessionmaker(self.engine, expire_on_commit=False)
         if self.is_sqlite:
             write_engine = self.engine.execution_options(sqlite_begin="IMMEDIATE")
@@ -134,6 +232,16 @@ class Store:
     @property
     def is_sqlite(self) -> bool:
         return self.url.get_backend_name() == "sqlite"
+
+    @property
+    def is_encrypted(self) -> bool:
+        """An SQLCipher store (the status bar shows it)."""
+        return self._key is not None
+
+    @property
+    def key(self) -> bytes | None:
+        """The store key of an encrypted store (to add or rewrap users' key slots), else None."""
+        return self._key
 
     @property
     def path(self) -> Path | None:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import os
-import sqlite3
 from pathlib import Path
 
 from alembic import command
@@ -49,24 +47,6 @@ class MigrationResult:
         return self.before != self.after
 
 
-def backup_sqlite(path: Path, label: str) -> Path:
-    """Copy a live SQLite file consistently (backup API) beside it, readable by its owner only."""
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")  # noqa: DTZ005 - local time names the file
-    target = path.with_name(f"{path.stem}.before-{label}-{stamp}.bak")
-    fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    os.close(fd)
-    src = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
-    try:
-        dst = sqlite3.connect(target)
-        try:
-            src.backup(dst)
-        finally:
-            dst.close()
-    finally:
-        src.close()
-    return target
-
-
 def upgrade(store: Store, *, backup: bool = True) -> MigrationResult:
     """Bring the store to the newest schema; back the file up first when it holds data."""
     script = ScriptDirectory.from_config(alembic_config())
@@ -88,24 +68,51 @@ def upgrade(store: Store, *, backup: bool = True) -> MigrationResult:
         return MigrationResult(before, head, None)
     backup_path = None
     if backup and before is not None and store.path is not None:
-        backup_path = backup_sqlite(store.path, before)
+        from workstation.store.backup import take_backup
+
+        backup_path = take_backup(store, label=f"before-migration-{before}").path
     with store.engine.begin() as conn:
         command.upgrade(alembic_config(conn), "head")
     return MigrationResult(before, head, backup_path)
 
 
-def open_store(db: str | os.PathLike[str], *, create: bool = False, migrate: bool = True) -> Store:
-    """Open the store named by --db; `create` allows a new SQLite file to be made."""
+def open_store(
+    db: str | os.PathLike[str],
+    *,
+    create: bool = False,
+    migrate: bool = True,
+    key: bytes | None = None,
+    check: bool = False,
+) -> Store:
+    """Open the store named by --db; `create` allows a new SQLite file to be made.
+
+    `key` opens an encrypted store (SQLCipher; see store.crypto for getting it from a login
+    and password); an encrypted store without it raises KeyRequired, a key that does not fit
+    WrongKey, both leaving the file untouched. `check` runs the integrity check first and
+    raises StoreDamaged (naming the latest good backup) instead of opening a damaged store."""
     url = to_url(db)
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
         path = Path(url.database)
         existed = path.exists()
-        check_sqlite_file(path, must_exist=not create)
+        check_sqlite_file(path, must_exist=not create, key=key)
+        if check and existed:
+            from workstation.store.integrity import StoreDamaged, check_at_start
+
+            found = check_at_start(path, key)
+            if not found.ok:
+                raise StoreDamaged(found)
         if not existed:
             # Created readable by its owner only: the store holds reporters' identities.
             fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
             os.close(fd)
-    store = Store(url)
+        from workstation.store.backup import clean_leftovers
+        from workstation.store.encrypting import finish_pending_wipe
+
+        clean_leftovers(path)
+        finish_pending_wipe(path)
+    elif key is not None:
+        raise StoreError("只有 SQLite 数据库文件可以加密")
+    store = Store(url, key=key)
     try:
         if migrate:
             upgrade(store)
