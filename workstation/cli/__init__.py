@@ -47,7 +47,8 @@ class Context:
             login = self.args.user
             password = None
             if needs_login(store) and login:
-                password = os.environ.get(PASSWORD_ENV)
+                # Already typed to unlock an encrypted store: not asked for twice.
+                password = self.password or os.environ.get(PASSWORD_ENV)
                 if password is None:
                     if not sys.stdin.isatty():
                         raise WorkstationError(f"请在环境变量 {PASSWORD_ENV} 中提供密码")
