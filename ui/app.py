@@ -145,13 +145,28 @@ class Startup(QObject):
         self.first_admin_dialog: FirstAdminDialog | None = None
         self.idle_lock: IdleLock | None = None
         self.account_menu: QMenu | None = None
+        self.backup_job: BackgroundJob | None = None
+        self.damage_check: Any = None
+        self.restore_box: QMessageBox | None = None
 
     def start(self) -> None:
         try:
+            path = self._store_file()
+            if path is not None and path.exists():
+                from workstation.store import crypto
+
+                if crypto.is_encrypted(path):
+                    self._ask_login_encrypted(path)
+                    return
+                if not self._checked(path, None):
+                    return
             store, created = self._open_store()
         except WorkstationError as exc:
             self._fail(exc.message)
             return
+        self._opened(store, created)
+
+    def _opened(self, store: Store, created: bool) -> None:
         self.store = store
         self.created = created
         if not created:
@@ -170,6 +185,131 @@ class Startup(QObject):
         job.succeeded.connect(self._on_demo_done)
         job.failed.connect(self._on_demo_failed)
         job.start()
+
+    def _store_file(self) -> Path | None:
+        """The store's file (None for a server URL): what is checked before it is opened."""
+        if not self.options.db:
+            return default_store_path(self.options.data_dir)
+        if "://" in self.options.db:
+            prefix = "sqlite:///"
+            return (
+                Path(self.options.db[len(prefix) :]) if self.options.db.startswith(prefix) else None
+            )
+        return Path(self.options.db)
+
+    # --- an encrypted or damaged store --------------------------------------------------------
+
+    def _checked(self, path: Path, key: bytes | None) -> bool:
+        """The integrity check at start; a damaged store is not opened: the newest good backup
+        is offered instead (returns False, the offer is on screen)."""
+        from workstation.store.engine import file_is_plain_sqlite
+        from workstation.store.integrity import check_at_start
+
+        if key is None and not file_is_plain_sqlite(path):
+            return True  # not SQLite at all: opening it says it is not a store
+        check = check_at_start(path, key)
+        if check.ok:
+            return True
+        self.damage_check = check
+        self._offer_restore(path, key, check)
+        return False
+
+    def _ask_login_encrypted(self, path: Path) -> None:
+        """An encrypted store: the user's password unlocks the store key (their key slot),
+        then opens and signs in to the store with the same login and password."""
+        from workstation.store import crypto
+
+        def authenticate(login: str, password: str) -> Actor:
+            key = crypto.unlock_store(path, login, password)
+            if not self._checked(path, key):
+                raise _Deferred()
+            store = open_store(path, key=key)
+            try:
+                actor = sign_in(store, login, password, session_start=True)
+            except BaseException:
+                store.dispose()
+                raise
+            self.store = store
+            return actor
+
+        dialog = LoginDialog(
+            authenticate,
+            login=self.options.user or "",
+            store_name=QCoreApplication.translate("Startup", "{path} (encrypted)").format(
+                path=path
+            ),
+        )
+        self.login_dialog = dialog
+        dialog.signed_in.connect(self._on_signed_in)
+        dialog.rejected.connect(self._on_login_cancelled)
+        dialog.show()
+
+    def _offer_restore(self, path: Path, key: bytes | None, check: Any) -> None:
+        self._drop_dialogs()
+        translate = QCoreApplication.translate
+        box = QMessageBox(QMessageBox.Icon.Critical, translate("Startup", "Store damaged"), "")
+        box.setObjectName("restoreOffer")
+        box.setText(check.message)
+        if check.latest_backup is None:
+            box.setStandardButtons(QMessageBox.StandardButton.Close)
+            box.finished.connect(lambda _r: self._fail(check.message))
+        else:
+            box.setInformativeText(
+                translate(
+                    "Startup",
+                    "Restore it now? The damaged store is kept beside it as a copy. "
+                    "Restoring needs an administrator of the backup.",
+                )
+            )
+            box.setStandardButtons(
+                QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Close
+            )
+            box.button(QMessageBox.StandardButton.Yes).setText(translate("Startup", "Restore"))
+            backup = check.latest_backup.path
+
+            def answered(result: int) -> None:
+                if result == QMessageBox.StandardButton.Yes:
+                    self._ask_restorer(path, backup, key)
+                else:
+                    self._fail(check.message)
+
+            box.finished.connect(answered)
+        self.restore_box = box
+        box.show()
+
+    def _ask_restorer(self, path: Path, backup: Path, key: bytes | None) -> None:
+        """Who restores: an administrator as the backup knows them (the damaged store may be
+        unreadable); a backup without accounts is restored by its implicit administrator."""
+        from workstation.services import vault
+
+        def restore_as(actor: Actor) -> Actor:
+            _result, store = vault.restore_backup(path, backup, actor, key)
+            self.store = store
+            return actor
+
+        if not _has_accounts(backup, key):
+            try:
+                restore_as(IMPLICIT_ADMIN)
+            except WorkstationError as exc:
+                self._fail(exc.message)
+                return
+            self._sign_in_and_show()
+            return
+
+        def authenticate(login: str, password: str) -> Actor:
+            return restore_as(vault.sign_in_from_file(backup, key, login, password))
+
+        dialog = LoginDialog(
+            authenticate,
+            login=self.options.user or "",
+            store_name=QCoreApplication.translate("Startup", "Restore from {name}").format(
+                name=backup.name
+            ),
+        )
+        self.login_dialog = dialog
+        dialog.signed_in.connect(self._on_signed_in)
+        dialog.rejected.connect(self._on_login_cancelled)
+        dialog.show()
 
     def _open_store(self) -> tuple[Store, bool]:
         if self.options.db:
@@ -285,7 +425,47 @@ class Startup(QObject):
         self._add_account_menu(self.window)
         self.window.show()
         self._start_idle_lock()
+        self._start_daily_backup()
         self.ready.emit(self.window)
+
+    def _start_daily_backup(self) -> None:
+        """The once-a-day backup, off the GUI thread (an encrypted copy takes seconds)."""
+        if self.backup_job is not None or self.store is None or self.store.path is None:
+            return
+        from workstation.store.backup import daily_backup_if_due
+
+        store = self.store
+
+        def work(_progress: Callable[[int, int], None], _cancelled: Callable[[], bool]) -> Any:
+            return daily_backup_if_due(store)
+
+        job = BackgroundJob(work, self)
+        self.backup_job = job
+        job.succeeded.connect(self._on_backup_done)
+        job.failed.connect(self._on_backup_failed)
+        job.start()
+
+    @Slot(object)
+    def _on_backup_done(self, info: object) -> None:
+        if info is not None and self.window is not None:
+            self.window.statusBar().showMessage(
+                QCoreApplication.translate("Startup", "Today's backup was made: {name}").format(
+                    name=getattr(info, "path", Path()).name
+                ),
+                8_000,
+            )
+
+    @Slot(object)
+    def _on_backup_failed(self, exc: object) -> None:
+        if self.window is None:
+            return
+        message = exc.message if isinstance(exc, WorkstationError) else str(exc)
+        self.window.statusBar().showMessage(
+            QCoreApplication.translate("Startup", "Today's backup failed: {message}").format(
+                message=message
+            ),
+            15_000,
+        )
 
     def _is_signed_in(self) -> bool:
         """A real user signed in (not the implicit admin of a store without accounts)."""
@@ -387,6 +567,12 @@ class Startup(QObject):
 
     def close(self) -> None:
         """Close the window and the store (the app is quitting, or a test is done)."""
+        if self.backup_job is not None and not self.backup_job.done:
+            QThreadPool.globalInstance().waitForDone(SHUTDOWN_WAIT_MS)
+        if self.restore_box is not None:
+            self.restore_box.hide()
+            self.restore_box.deleteLater()
+            self.restore_box = None
         if self.demo_job is not None and not self.demo_job.done:
             # Quitting while the demo is written: cancel it (the store is left empty) and let
             # the worker finish its rollback before the store is closed under it.
@@ -403,6 +589,23 @@ class Startup(QObject):
         if self.store is not None:
             self.store.dispose()
             self.store = None
+
+
+class _Deferred(WorkstationError):
+    """The login dialog's work continues elsewhere (a damaged store: the restore offer)."""
+
+    def __init__(self) -> None:
+        super().__init__("")
+
+
+def _has_accounts(path: Path, key: bytes | None) -> bool:
+    from workstation.store.engine import raw_connect
+
+    conn = raw_connect(path, key, read_only=True)
+    try:
+        return bool(conn.execute("SELECT count(*) FROM users").fetchone()[0])
+    finally:
+        conn.close()
 
 
 def build(
