@@ -25,6 +25,7 @@ class PreviewColumn:
     field: str | None  # the field it maps to (None: kept as extra data; "_seq": 序号)
     guessed: str | None  # what the synonym tables say, before any override
     label: str  # what the summary calls it (field label, 附加数据, 序号（不导入）)
+    index: int = -1  # its position in PreviewRow.cells (headerless columns are not listed)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -84,7 +85,7 @@ def preview(
         return _raw(file, kind, sheet, fields, exc.message, limit)
     with source:
         columns = [
-            PreviewColumn(c["column"], c["header"], c["field"], col.guessed, c["label"])
+            PreviewColumn(c["column"], c["header"], c["field"], col.guessed, c["label"], col.index)
             for c, col in zip(
                 header_summary(source.header, module.LABELS),
                 [c for c in source.header.columns if c.header],
@@ -122,6 +123,8 @@ def _raw(
     check = check_file(file)
     with Book(file, check) as book:
         infos = book.sheets
+        if not infos:
+            raise FileRefused(f"文件“{file.name}”中没有工作表，无法导入")
         visible = [s for s in infos if s.visible] or infos
         name = sheet if sheet and any(s.name == sheet for s in infos) else visible[0].name
         data = book.sheet(name)
