@@ -12,12 +12,15 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QSettings, QTranslator
 
 from workstation.paths import resources_dir
 
 LANG_ENV = "WORKSTATION_LANG"
 DEFAULT_LANGUAGE = "zh_CN"
+# The languages the settings page offers, and where it keeps the choice (applied at start).
+LANGUAGES = ("zh_CN", "en")
+LANGUAGE_SETTING = "ui/language"
 CATALOGUE = "workstation"
 UI_DIR = Path(__file__).resolve().parent
 
@@ -34,9 +37,15 @@ def qm_path(language: str = DEFAULT_LANGUAGE) -> Path:
     return translations_dir() / f"{CATALOGUE}_{language}.qm"
 
 
-def chosen_language() -> str:
-    """The UI language: $WORKSTATION_LANG (e.g. "en" for the English sources), else zh_CN."""
-    return os.environ.get(LANG_ENV, "").strip() or DEFAULT_LANGUAGE
+def chosen_language(settings: QSettings | None = None) -> str:
+    """The UI language: $WORKSTATION_LANG (e.g. "en" for the English sources), else the one
+    chosen on the settings page (LANGUAGE_SETTING in `settings`, by default the app's
+    QSettings), else zh_CN."""
+    chosen = os.environ.get(LANG_ENV, "").strip()
+    if chosen:
+        return chosen
+    saved = (settings if settings is not None else QSettings()).value(LANGUAGE_SETTING)
+    return saved if isinstance(saved, str) and saved in LANGUAGES else DEFAULT_LANGUAGE
 
 
 def install_translators(app: QCoreApplication, language: str | None = None) -> list[QTranslator]:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, aliased, joinedload
 
+from workstation import search
 from workstation.errors import NotFound, ValidationError
-from workstation.models import Person, Unit
+from workstation.models import Case, Lead, Person, Unit
 from workstation.services import audit
 from workstation.services.auth import Actor, require
 from workstation.store import Store
@@ -296,3 +297,221 @@ def update_person(store: Store, actor: Actor, key: int | str, changes: dict[str,
                 after={k: after[k] for k in changed},
             )
         return _person_row(person)
+
+
+# --- units as the settings page lists them, and merging two spellings of one unit -----------
+
+
+@dataclasses.dataclass(frozen=True)
+class UnitUsage:
+    """A unit with how much of the store names it (the settings page's list of units)."""
+
+    id: int
+    uuid: str
+    name: str
+    type: str
+    parent: str | None
+    leads: int  # leads about its officers (subject unit)
+    handled: int  # leads it handles (handler unit)
+    persons: int
+    cases: int  # cases it is the agency of
+
+    @property
+    def references(self) -> int:
+        return self.leads + self.handled + self.persons + self.cases
+
+    def to_json(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+def _counts_by(session: Session, column: Any) -> dict[int, int]:
+    stmt = select(column, func.count()).where(column.is_not(None)).group_by(column)
+    return {int(key): int(n) for key, n in session.execute(stmt)}
+
+
+def unit_usage(store: Store, actor: Actor, *, search: str | None = None) -> list[UnitUsage]:
+    """Every unit (or those whose name contains `search`, in any spelling) with its counts,
+    ordered by normalised name, so that two spellings of one unit usually sit together."""
+    with store.read() as session:
+        require(actor, "lead.read")
+        leads = _counts_by(session, Lead.subject_unit_id)
+        handled = _counts_by(session, Lead.handler_unit_id)
+        persons = _counts_by(session, Person.unit_id)
+        agency_cases = _counts_by(session, Case.agency_id)
+        parent = aliased(Unit, name="parent_unit")
+        query = (
+            select(Unit.id, Unit.uuid, Unit.name, Unit.type, parent.name)
+            .outerjoin(parent, Unit.parent_id == parent.id)
+            .order_by(Unit.name_key, Unit.id)
+        )
+        key = normalise(search or "")
+        if key:
+            query = query.where(Unit.name_key.contains(key, autoescape=True))
+        return [
+            UnitUsage(
+                uid,
+                uuid,
+                name,
+                type_,
+                parent_name,
+                leads.get(uid, 0),
+                handled.get(uid, 0),
+                persons.get(uid, 0),
+                agency_cases.get(uid, 0),
+            )
+            for uid, uuid, name, type_, parent_name in session.execute(query)
+        ]
+
+
+@dataclasses.dataclass(frozen=True)
+class MergeResult:
+    kept: UnitRow
+    merged: str  # the name of the unit merged into `kept` (removed)
+    leads: int  # leads whose subject unit it was
+    handled: int  # leads it handled
+    persons: int  # its persons, now of the kept unit
+    persons_joined: int  # of those, the same person already in the kept unit: made one
+    cases: int
+    units: int  # units whose parent it was
+
+    def to_json(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+
+def _same_person(person: Person, other: Person) -> bool:
+    """Two records of one officer: same name (folded) and no conflicting badge numbers."""
+    return person.name_key == other.name_key and (
+        not person.badge_no or not other.badge_no or person.badge_no == other.badge_no
+    )
+
+
+def _join_persons(
+    session: Session, actor: Actor, keep: Unit, merge: Unit
+) -> tuple[int, list[dict[str, Any]], set[int]]:
+    """Move the merged unit's persons to the kept one; a person already there (same name, no
+    conflicting badge number) absorbs the duplicate. Returns (moved, joined, lead ids)."""
+    kept_persons = list(
+        session.scalars(select(Person).where(Person.unit_id == keep.id).order_by(Person.id))
+    )
+    moved = 0
+    joined: list[dict[str, Any]] = []
+    lead_ids: set[int] = set()
+    for person in session.scalars(
+        select(Person).where(Person.unit_id == merge.id).order_by(Person.id)
+    ).all():
+        twin = next((p for p in kept_persons if _same_person(p, person)), None)
+        moved += 1
+        if twin is None:
+            person.unit_id = keep.id
+            person.updated_by = actor.login
+            kept_persons.append(person)
+            continue
+        lead_ids.update(session.scalars(select(Lead.id).where(Lead.subject_person_id == person.id)))
+        session.execute(
+            update(Lead)
+            .where(Lead.subject_person_id == person.id)
+            .values(subject_person_id=twin.id, version=Lead.version + 1, updated_by=actor.login)
+            .execution_options(synchronize_session=False)
+        )
+        session.execute(
+            update(Case)
+            .where(Case.officer_id == person.id)
+            .values(officer_id=twin.id, version=Case.version + 1, updated_by=actor.login)
+            .execution_options(synchronize_session=False)
+        )
+        twin.position = twin.position or person.position
+        twin.badge_no = twin.badge_no or person.badge_no
+        joined.append({"uuid": person.uuid, "name": person.name, "into": twin.uuid})
+        session.delete(person)
+    return moved, joined, lead_ids
+
+
+def merge_units(store: Store, actor: Actor, keep: int | str, merge: int | str) -> MergeResult:
+    """Make `merge` (another spelling of the same body) part of `keep`: every lead, person,
+    case and child unit that names it then names `keep`, and `merge` is removed.
+
+    Units are given by id, name or UUID. Refused (ValidationError, nothing changed) when both
+    are one unit, or when both have a case of the same number (a case number is unique per
+    agency: someone has to look at those first). One audit event "unit.merge" records both
+    units before and what moved. The leads' import fingerprints stay as they were: they say
+    how the source spelled the unit, so the same rows imported again are still recognised."""
+    require(actor, "unit.edit")
+    require(actor, "lead.edit")
+    with store.write() as session:
+        kept, gone = _find_unit(session, keep), _find_unit(session, merge)
+        if kept.id == gone.id:
+            raise ValidationError({"merge": f"不能把单位“{kept.name}”合并到它自己"})
+        clashes = list(
+            session.scalars(
+                select(Case.case_no)
+                .where(Case.agency_id == gone.id)
+                .where(Case.case_no.in_(select(Case.case_no).where(Case.agency_id == kept.id)))
+                .order_by(Case.case_no)
+            )
+        )
+        if clashes:
+            shown = "、".join(clashes[:3]) + ("等" if len(clashes) > 3 else "")
+            raise ValidationError(
+                {
+                    "merge": f"两个单位都有案号为{shown}的案件（共 {len(clashes)} 件），"
+                    "请先核对这些案件再合并"
+                }
+            )
+        before = {
+            "kept": {"uuid": kept.uuid, **unit_fields(kept)},
+            "merged": {"uuid": gone.uuid, **unit_fields(gone)},
+        }
+        moved_persons, joined, lead_ids = _join_persons(session, actor, kept, gone)
+        lead_ids.update(session.scalars(select(Lead.id).where(Lead.subject_unit_id == gone.id)))
+        counts = {}
+        for name, column in (("leads", Lead.subject_unit_id), ("handled", Lead.handler_unit_id)):
+            result = session.execute(
+                update(Lead)
+                .where(column == gone.id)
+                .values({column.key: kept.id, "version": Lead.version + 1})
+                .values(updated_by=actor.login)
+                .execution_options(synchronize_session=False)
+            )
+            counts[name] = int(result.rowcount or 0)
+        result = session.execute(
+            update(Case)
+            .where(Case.agency_id == gone.id)
+            .values(agency_id=kept.id, version=Case.version + 1, updated_by=actor.login)
+            .execution_options(synchronize_session=False)
+        )
+        counts["cases"] = int(result.rowcount or 0)
+        if kept.parent_id == gone.id or kept.parent_id is None:
+            kept.parent_id = gone.parent_id if gone.parent_id != kept.id else None
+        result = session.execute(
+            update(Unit)
+            .where(Unit.parent_id == gone.id, Unit.id != kept.id)
+            .values(parent_id=kept.id)
+            .execution_options(synchronize_session=False)
+        )
+        counts["units"] = int(result.rowcount or 0)
+        kept.updated_by = actor.login
+        session.flush()
+        session.delete(gone)
+        session.flush()
+        moved = {**counts, "persons": moved_persons, "persons_joined": joined}
+        audit.record(
+            session,
+            actor,
+            "unit.merge",
+            "unit",
+            kept.uuid,
+            before=before,
+            after={"kept": {"uuid": kept.uuid, **unit_fields(kept)}, "moved": moved},
+        )
+        # Their search text names the unit (and maybe the person) now kept.
+        search.sync(session, ids=sorted(lead_ids))
+        return MergeResult(
+            kept=_unit_row(kept),
+            merged=gone.name,
+            leads=counts["leads"],
+            handled=counts["handled"],
+            persons=moved_persons,
+            persons_joined=len(joined),
+            cases=counts["cases"],
+            units=counts["units"],
+        )
