@@ -38,6 +38,8 @@ from workstation.store import Store
 
 ISSUE_COUNTER = "brief_issue"
 MAX_COPIES = 500
+MAX_ISSUING_UNIT = 60
+ARCHIVE_DIR = "briefs"
 Progress = Callable[[int, int], None]
 Cancel = Callable[[], bool]
 
@@ -57,6 +59,7 @@ class BriefRequest:
     issued_on: dt.date | None = None  # default: today
     list_limit: int = figures.LIST_LIMIT
     top_units: int = figures.TOP_UNITS
+    issuing_unit: str | None = None  # default: Settings.issuing_unit
 
 
 @dataclasses.dataclass(frozen=True)
@@ -98,13 +101,16 @@ class BriefRecord:
     name: str
     sha256: str
     masked: bool
+    copies: int = 1  # numbered copies in the file (PDF: each copy's pages in turn)
+    author: str = ""  # the author's display name
+    title: str = ""  # the brief's title (政法队伍教育整顿工作简报)
 
     def to_json(self) -> dict[str, Any]:
         out = dataclasses.asdict(self)
         return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in out.items()}
 
 
-def _check_request(request: BriefRequest) -> None:
+def _request_problems(request: BriefRequest) -> dict[str, str]:
     problems = {}
     if request.issue is not None and not 1 <= request.issue <= 1_000_000:
         problems["issue"] = "期号应为正整数"
@@ -112,8 +118,13 @@ def _check_request(request: BriefRequest) -> None:
         problems["copies"] = f"印数应在 1 到 {MAX_COPIES} 份之间"
     if request.list_limit < 0 or request.top_units < 1:
         problems["list_limit"] = "列出的条数应为正数"
-    if problems:
-        raise ValidationError(problems)
+    if request.issuing_unit is not None:
+        unit = request.issuing_unit.strip()
+        if not unit:
+            problems["issuing_unit"] = "印发单位不能为空"
+        elif len(unit) > MAX_ISSUING_UNIT:
+            problems["issuing_unit"] = f"印发单位最多 {MAX_ISSUING_UNIT} 个字"
+    return problems
 
 
 def _check(cancel: Cancel | None) -> None:
@@ -189,7 +200,7 @@ def compute(
     require(actor, "brief.generate")
     if request.unmask:
         require(actor, "reporter.unmask")
-    _check_request(request)
+    problems = _request_problems(request)
     started = utcnow()
     steps = 6
     done = 0
@@ -204,14 +215,19 @@ def compute(
     today = clock.today()
     with store.read() as session:
         cfg = settings_mod.load(session)
-        period = figures.resolve_period(
-            request.start,
-            request.end,
-            request.as_of,
-            campaign_start=cfg.campaign_start,
-            campaign_end=cfg.campaign_end,
-            today=today,
-        )
+        try:
+            period = figures.resolve_period(
+                request.start,
+                request.end,
+                request.as_of,
+                campaign_start=cfg.campaign_start,
+                campaign_end=cfg.campaign_end,
+                today=today,
+            )
+        except ValidationError as exc:  # reported with the request's other problems, at once
+            problems = exc.problems | problems
+        if problems:
+            raise ValidationError(problems)
         c = figures.Conditions(period)
         leads = figures.lead_figures(session, c)
         step()
@@ -242,7 +258,7 @@ def compute(
         uuid=str(uuid.uuid4()),
         title=cfg.brief_title,
         issue=issue,
-        issuing_unit=cfg.issuing_unit,
+        issuing_unit=(request.issuing_unit or "").strip() or cfg.issuing_unit,
         issued_on=request.issued_on or today,
         period=period,
         author=Author(actor.login, actor.display_name),
@@ -496,6 +512,104 @@ def issued(store: Store, actor: Actor) -> list[BriefRecord]:
                     file.get("name", ""),
                     file.get("sha256", ""),
                     bool(a.get("masked", True)),
+                    int(a.get("copies") or 1),
+                    str(a.get("author", {}).get("display_name") or user),
+                    str(a.get("title", "")),
                 )
             )
         return records
+
+
+# ---------------------------------------------------------------------------------------------
+# What the desktop's brief dialog starts from, and the archive of issued files
+
+
+@dataclasses.dataclass(frozen=True)
+class BriefDefaults:
+    """What a new brief is made with unless its author changes it."""
+
+    title: str
+    issue: int
+    start: dt.date
+    end: dt.date
+    as_of: dt.date
+    issued_on: dt.date
+    issuing_unit: str
+    copies: int
+    campaign_start: dt.date
+    campaign_end: dt.date
+
+
+def defaults(store: Store, *, today: dt.date | None = None) -> BriefDefaults:
+    """The next issue number, the default period (see compute.resolve_period) and the settings
+    a brief starts from; nothing here is sensitive, so no role is needed."""
+    today = today or clock.today()
+    with store.read() as session:
+        cfg = settings_mod.load(session)
+        counter = session.get(Counter, ISSUE_COUNTER)
+    period = figures.resolve_period(
+        None,
+        None,
+        None,
+        campaign_start=cfg.campaign_start,
+        campaign_end=cfg.campaign_end,
+        today=today,
+    )
+    return BriefDefaults(
+        title=cfg.brief_title,
+        issue=(counter.value if counter else 0) + 1,
+        start=period.start,
+        end=period.end,
+        as_of=period.as_of,
+        issued_on=today,
+        issuing_unit=cfg.issuing_unit,
+        copies=cfg.brief_copies,
+        campaign_start=cfg.campaign_start,
+        campaign_end=cfg.campaign_end,
+    )
+
+
+def archive_folder(store: Store) -> Path:
+    """Where the desktop keeps the files it issues, so earlier briefs can be opened and copied:
+    `briefs/` beside the store file (as backups are), or in the data folder for a server store.
+    Created on first use, readable by its owner only."""
+    from workstation.paths import data_dir
+
+    base = store.path.parent if store.path is not None else data_dir()
+    folder = base / ARCHIVE_DIR
+    if not folder.is_dir():
+        try:
+            folder.mkdir(mode=0o700, parents=True)
+        except OSError as exc:
+            message = f"无法创建简报存档文件夹“{folder}”：{exc.strerror or exc}"
+            raise WorkstationError(message) from exc
+    return folder
+
+
+def archive_name(brief: Brief, kind: str) -> str:
+    """The archived file's name: the title and issue, and the brief's own id (one brief may be
+    issued under the same number more than once)."""
+    return f"{brief.title}第{brief.issue}期_{brief.uuid[:8]}.{kind}"
+
+
+def file_matches(record: BriefRecord, path: str | os.PathLike[str]) -> bool:
+    """Whether the file at `path` is the one issued (same SHA-256 as recorded)."""
+    file = Path(path)
+    return file.is_file() and audit.file_sha256(file) == record.sha256
+
+
+def archived_file(store: Store, record: BriefRecord) -> Path:
+    """The issued file in the archive, checked against its recorded SHA-256. Raises
+    WorkstationError when it is not there (issued on the command line, or moved away) or its
+    contents changed since."""
+    path = archive_folder(store) / record.name
+    if not path.is_file():
+        raise WorkstationError(
+            f"第 {record.issue} 期简报的文件“{record.name}”不在存档文件夹“{path.parent}”中"
+            "（可能由命令行生成，或已被移走）"
+        )
+    if audit.file_sha256(path) != record.sha256:
+        raise WorkstationError(
+            f"存档中的“{record.name}”与生成时记录的校验值（SHA-256）不符，文件已被改动"
+        )
+    return path
