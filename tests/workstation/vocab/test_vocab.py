@@ -390,3 +390,9 @@ def test_vocab_imports_without_qt() -> None:
     repo_root = Path(__file__).resolve().parents[3]
     completed = subprocess.run([sys.executable, "-c", code], cwd=repo_root, check=False, timeout=60)
     assert completed.returncode == 0
+
+
+@pytest.mark.parametrize("written", ["12337", "１２３３７平台", "12337智能化举报平台"])
+def test_the_campaigns_12337_reporting_platform_is_an_online_channel(written: str) -> None:
+    # The campaign's own reporting platform (12337 智能化举报平台) fills many ledgers' 来源.
+    assert CHANNEL.to_key(written) == "online"
