@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
-from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import QueuePool
 
@@ -208,6 +208,14 @@ def translated_errors() -> Iterator[None]:
             raise StoreError("数据库正被其他程序写入，请稍后再试；本次未写入任何内容") from exc
         if "full" in text:
             raise StoreError("磁盘空间已满，操作未完成；数据库未作改动") from exc
+        raise
+    except (DatabaseError, sqlite3.DatabaseError) as exc:
+        text = str(exc).lower()
+        if "malformed" in text or "not a database" in text:
+            raise StoreError(
+                "数据库文件已损坏，无法读取；本次未写入任何内容。请用 check 命令检查，"
+                "并用 restore 从最近一份完好的备份恢复（backups list 列出备份）"
+            ) from exc
         raise
 
 

@@ -147,3 +147,34 @@ def test_a_store_locked_by_another_writer_is_a_clear_error_for_every_service(
         other.close()
     assert leads.count_leads(store, IMPLICIT_ADMIN) == 0
     store.dispose()
+
+
+def test_a_store_damaged_after_opening_is_a_clear_error_for_every_service(
+    store_path: Path,
+) -> None:
+    import sqlite3
+
+    from workstation.errors import StoreError
+    from workstation.services import leads
+    from workstation.services.auth import IMPLICIT_ADMIN
+
+    store = open_store(store_path, create=True)
+    leads.create_lead(store, IMPLICIT_ADMIN, {"received_on": "2021-03-01", "summary": "一条线索"})
+    store.dispose()
+    conn = sqlite3.connect(store_path)
+    root = conn.execute("SELECT rootpage FROM sqlite_master WHERE name = 'leads'").fetchone()[0]
+    page_size = conn.execute("PRAGMA page_size").fetchone()[0]
+    conn.close()
+    with store_path.open("r+b") as f:  # the leads table's page header: its type and counts
+        f.seek((root - 1) * page_size)
+        f.write(b"\xa5" * 16)
+    damaged = open_store(store_path)
+    try:
+        with pytest.raises(StoreError, match=r"数据库文件已损坏.*restore"):
+            leads.list_leads(damaged, IMPLICIT_ADMIN)
+        with pytest.raises(StoreError, match="数据库文件已损坏"):
+            leads.create_lead(
+                damaged, IMPLICIT_ADMIN, {"received_on": "2021-03-02", "summary": "又一条"}
+            )
+    finally:
+        damaged.dispose()
