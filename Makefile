@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 export QT_QPA_PLATFORM ?= $(if $(DISPLAY)$(WAYLAND_DISPLAY),,offscreen)
 
-.PHONY: run test test-fast lint fmt bench translations demo clean
+.PHONY: run test test-fast lint fmt bench translations demo clean screenshots
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,15 @@ fmt: $(STAMP)
 
 bench: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench
+
+# docs/images/*.png, on an X server (Xvfb) when xvfb-run is installed, else offscreen.
+XVFB := $(shell command -v xvfb-run 2>/dev/null)
+screenshots: $(STAMP)
+ifneq ($(XVFB),)
+	xvfb-run -a -s "-screen 0 1600x1000x24" env QT_QPA_PLATFORM=xcb $(BIN)/python -m ui.screenshots
+else
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m ui.screenshots
+endif
 
 translations: $(STAMP)
 	$(BIN)/python -m ui.i18n --update

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 import pytest
-from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtCore import QEvent, QPoint, QSettings, Qt
 from PySide6.QtGui import QInputMethodEvent
-from PySide6.QtWidgets import QApplication, QHeaderView, QWidget
+from PySide6.QtWidgets import QApplication, QHeaderView, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 
 from ui.leads_model import Column
@@ -24,6 +25,16 @@ if TYPE_CHECKING:
 pytestmark = pytest.mark.gui
 
 MakeWindow = Callable[..., MainWindow]
+
+
+@pytest.fixture(autouse=True)
+def _destroy_closed_windows() -> Iterator[None]:
+    """Delete the windows pytest-qt closed (with deleteLater) at once, not in some later test's
+    event loop, where freeing them would disturb what that test measures (the None counts of
+    tests/ui/test_none_refcount.py)."""
+    yield
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.collect()
 
 
 @pytest.fixture
@@ -66,12 +77,87 @@ def test_window_lists_the_store_leads(make_window: MakeWindow, lead_store: Store
     assert window.table.viewport().height() > 200
 
 
-def test_status_bar_names_store_user_and_count(make_window: MakeWindow, lead_store: Store) -> None:
+def test_status_bar_names_store_user_state_and_count(
+    make_window: MakeWindow, lead_store: Store
+) -> None:
     inspector = Actor(login="insp1", display_name="李核查", role="inspector")
     window = make_window(lead_store, inspector)
     assert window.store_label.text() == f"数据库：{lead_store.describe()}"
     assert window.user_label.text() == "用户：李核查（核查人员）"
     assert window.total_label.text() == "库内线索 4 条"
+    assert window.state_label.text() == "未加密"
+
+
+# --- pages ---------------------------------------------------------------------------------
+
+
+def test_side_list_names_the_pages_and_opens_on_the_leads(
+    make_window: MakeWindow, lead_store: Store
+) -> None:
+    window = make_window(lead_store)
+    titles = [window.navigation.item(i).text() for i in range(window.navigation.count())]
+    assert titles == ["总览", "线索", "案件", "异常审查", "导入", "简报", "设置"]
+    assert window.current_page() == "leads"
+    assert window.navigation.current_key() == "leads"
+    assert window.stack.currentWidget() is window.leads_view
+
+
+@pytest.mark.qt_log_ignore(r"^This plugin does not support propagateSizeHints\(\)$")
+def test_ctrl_number_switches_pages_and_the_last_one_is_remembered(
+    make_window: MakeWindow, lead_store: Store, qtbot: QtBot
+) -> None:
+    window = make_window(lead_store)
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window)
+    window.table.setFocus()
+    qtbot.keyClick(window.table, Qt.Key.Key_3, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_page() == "cases"
+    assert window.navigation.current_key() == "cases"
+    cases = window.stack.currentWidget()
+    assert cases.objectName() != "placeholder_cases"  # the cases view, made on first showing
+    # The leads' keys do not act on a page that is not on screen.
+    assert not window.leads_view.export_action.isEnabled()
+    assert not window.leads_view.refresh_action.isEnabled()
+
+    window.navigation.setCurrentRow(0)  # a click in the side list
+    assert window.current_page() == "overview"
+    qtbot.keyClick(window.stack.currentWidget(), Qt.Key.Key_2, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_page() == "leads"
+    assert window.leads_view.export_action.isEnabled()
+    qtbot.keyClick(window.table, Qt.Key.Key_7, Qt.KeyboardModifier.ControlModifier)
+    assert window.current_page() == "settings"
+    window.close()
+
+    again = make_window(lead_store)
+    assert again.current_page() == "settings"
+    assert again.navigation.current_key() == "settings"
+
+
+def test_set_page_plugs_in_a_view(make_window: MakeWindow, lead_store: Store) -> None:
+    window = make_window(lead_store)
+    view = QLabel("案件视图")
+    window.set_page("cases", view)
+    window.show_page("cases")
+    assert window.stack.currentWidget() is view
+    assert window.page("cases") is view  # not replaced by the built-in view
+    with pytest.raises(KeyError):
+        window.set_page("nonsense", QLabel())
+
+
+def test_open_list_shows_the_leads_behind_a_dashboard_tile(
+    make_window: MakeWindow, lead_store: Store
+) -> None:
+    window = make_window(lead_store)
+    window.show_page("overview")
+    window.open_list("leads", {"category": "business"})
+    assert window.current_page() == "leads"
+    assert window.model.query.category == "business"
+    assert _refs(window) == ["XS2021-00002"]
+    window.open_list("leads", {"overdue": True})
+    assert window.model.query.category is None
+    assert window.model.query.overdue_as_of is not None
+    window.open_list("leads", {})
+    assert window.model.rowCount() == 4
 
 
 def test_the_legend_names_the_date_overdue_is_judged_by(
