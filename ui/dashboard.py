@@ -11,6 +11,7 @@ from typing import Any
 from PySide6.QtCore import QCoreApplication, QEventLoop, QSettings, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QComboBox,
     QFrame,
     QGridLayout,
@@ -549,9 +550,13 @@ def screenshot(path: str | os.PathLike[str], store: Store, actor: Actor) -> None
     # Explicit, so that a layout change never resends size hints to the window system.
     page.setMinimumSize(760, 420)
     page.resize(1240, 900)
+    page.show()  # showing may start a count of its own: wait for every count to end
     page.refresh()
-    page.show()
-    wait_until_loaded(page)
+    for _ in range(5):
+        wait_until_loaded(page)
+        QApplication.processEvents()
+        if not page.is_loading():
+            break
     page.grab().save(str(path))
     page.close()
     page.deleteLater()

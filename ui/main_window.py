@@ -154,6 +154,8 @@ class MainWindow(QMainWindow):
         self.navigation.set_current_key(key)
         self._page_actions[key].setChecked(True)
         self.leads_view.set_active(key == "leads")
+        # The toolbar's actions are the leads page's: elsewhere it would only show them greyed.
+        self.toolbar.setVisible(key == "leads")
         self._yield_shortcuts_to(page)
         self._settings.setValue("main_window/page", key)
 

@@ -41,7 +41,7 @@ DEMO_LEADS = 3_000
 DEMO_CASES = 600
 AS_OF = dt.date(2021, 6, 30)
 # Modules with a SCREENSHOTS dict of their own.
-SOURCES = ["ui.import_screenshots"]
+SOURCES = ["ui.import_screenshots", "ui.dashboard"]
 
 
 def settle() -> None:
@@ -103,17 +103,65 @@ def shot_leads_filtered(path: Path, store: Store, actor: Actor) -> Path:
         return grab(window, path)  # type: ignore[arg-type]
 
 
+def _page(key: str, prepare: Callable[[QWidget], None] | None = None) -> Shot:
+    def shot(path: Path, store: Store, actor: Actor) -> Path:
+        with main_window(store, actor) as window:
+            window.show_page(key)  # type: ignore[attr-defined]
+            settle()
+            if prepare is not None:
+                prepare(window.page(key))  # type: ignore[attr-defined]
+                settle()
+            return grab(window, path)  # type: ignore[arg-type]
+
+    shot.__doc__ = f"The {key} page of the main window."
+    return shot
+
+
+def _select_first_row(page: QWidget) -> None:
+    """Open the first row of a page's table or list in its detail pane."""
+    view = getattr(page, "table", None) or getattr(page, "list", None)
+    if view is None or view.model() is None or not view.model().rowCount():
+        return
+    view.setCurrentIndex(view.model().index(0, 0))
+
+
+def _returning(render: Callable[[Path, Store, Actor], object]) -> Shot:
+    def shot(path: Path, store: Store, actor: Actor) -> Path:
+        render(path, store, actor)
+        return path
+
+    shot.__doc__ = render.__doc__
+    return shot
+
+
+def _brief_shots() -> dict[str, Shot]:
+    from ui import brief_dialog, brief_preview
+
+    return {
+        "brief_dialog": _returning(brief_dialog.screenshot),
+        "brief_preview": _returning(brief_preview.screenshot),
+    }
+
+
 # Name → function: docs/images/<name>.png. Add the shots of new views here (or in SOURCES).
 SCREENSHOTS: dict[str, Shot] = {
     "leads": shot_leads,
     "leads_filtered": shot_leads_filtered,
+    "cases": _page("cases", _select_first_row),
+    "review": _page("review", _select_first_row),
 }
 
 
 def all_shots() -> dict[str, Shot]:
     shots = dict(SCREENSHOTS)
     for name in SOURCES:
-        shots.update(importlib.import_module(name).SCREENSHOTS)
+        shots.update(
+            {
+                key: _returning(shot)
+                for key, shot in importlib.import_module(name).SCREENSHOTS.items()
+            }
+        )
+    shots.update(_brief_shots())
     return shots
 
 
