@@ -12,9 +12,12 @@ from workstation.cli import (
     Context,
     brief_cmd,
     import_cmd,
+    leads_cmd,
     print_json,
     print_table,
     review_cmd,
+    users_cmd,
+    vault_cmd,
 )
 from workstation.errors import WorkstationError
 
@@ -112,14 +115,12 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_leads_show)
     p = leads.add_parser("list", parents=[common], help="列出线索")
-    p.add_argument("--search", help="按文字查找")
-    p.add_argument("--status")
-    p.add_argument("--channel")
-    p.add_argument("--category")
+    leads_cmd.add_filter_options(p)
     p.add_argument("--limit", type=int)
     p.add_argument("--unmask", action="store_true", help="显示反映人完整信息（需权限，记入审计）")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=cmd_leads_list)
+    leads_cmd.register(leads, common)
 
     cases = groups("cases", "案件")
     p = cases.add_parser("add", parents=[common], help="录入一件案件")
@@ -156,8 +157,10 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(handler=cmd_demo)
 
     review_cmd.register(sub, common, groups)
+    users_cmd.register(sub, common, groups)
     import_cmd.register(sub, common)
     brief_cmd.register(sub, common)
+    vault_cmd.register(sub, common, groups)
 
 
 def cmd_init(ctx: Context) -> int:
@@ -263,21 +266,9 @@ def cmd_leads_show(ctx: Context) -> int:
 
 def cmd_leads_list(ctx: Context) -> int:
     from workstation.services import leads
-    from workstation.vocab import CATEGORY, CHANNEL, LEAD_STATUS
 
     a = ctx.args
-    filters = {}
-    for name, vocab, value in (
-        ("status", LEAD_STATUS, a.status),
-        ("channel", CHANNEL, a.channel),
-        ("category", CATEGORY, a.category),
-    ):
-        if value:
-            key = vocab.to_key(value)
-            if key is None:
-                raise WorkstationError(f"{vocab.title}“{value}”不是可选值")
-            filters[name] = key
-    query = leads.LeadQuery(search=a.search, **filters)
+    query = leads_cmd.lead_query(ctx)
     rows = leads.list_leads(ctx.store(), ctx.actor(), query, limit=a.limit, unmask=a.unmask)
     if a.json:
         print_json([r.to_json() for r in rows])

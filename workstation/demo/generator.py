@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.orm import Session
 
+from workstation import search
 from workstation import settings as settings_mod
 from workstation.demo import city
 from workstation.demo.cases import CaseSpec, last_numbers, number_cases, plan_cases
@@ -31,6 +32,8 @@ CHUNK = 5_000
 # default 2 MB, and spilling it to the WAL mid-transaction doubles the insert time.
 CACHE_KIB = 65_536
 MAX_ROWS = 10_000_000
+# Indexing a lead for search takes about this share of the time generating one does.
+INDEX_COST = 0.5
 
 _LEADS: Table = Lead.__table__  # type: ignore[assignment]
 _CASES: Table = Case.__table__  # type: ignore[assignment]
@@ -238,6 +241,31 @@ def _link_repeats(run: _Run, repeats: Sequence[tuple[str, str]]) -> None:
         session.execute(stmt, params)
 
 
+class _Phases:
+    """One progress scale over generating rows and indexing the leads: both report up to the
+    same total, the first phase to its share of the expected time, the second the rest."""
+
+    def __init__(
+        self, progress: Callable[[int, int], None] | None, rows: int, index_cost: float
+    ) -> None:
+        self.progress = progress
+        self.total = rows
+        self.share = rows / (rows + index_cost) if rows else 1.0
+
+    def generating(self, done: int, total: int) -> None:
+        if self.progress is not None:
+            self.progress(int(done * self.share), self.total)
+
+    def indexing(self, done: int, total: int) -> None:
+        if self.progress is not None and total:
+            start = self.total * self.share
+            self.progress(int(start + (self.total - start) * min(done, total) / total), self.total)
+
+    def finish(self) -> None:
+        if self.progress is not None and self.total:
+            self.progress(self.total, self.total)
+
+
 @contextlib.contextmanager
 def _page_cache(session: Session, store: Store) -> Iterator[None]:
     """A bigger SQLite page cache while the run lasts, on the DB-API connection itself."""
@@ -267,15 +295,18 @@ def generate(
     """Add a fictional city's units, officers, `leads` leads and `cases` cases to the store.
 
     Deterministic for a seed (apart from UUIDs and timestamps); all or nothing: a failure or
-    `cancel()` returning true (checked every few thousand rows) leaves the store as it was."""
+    `cancel()` returning true (checked every few thousand rows) leaves the store as it was.
+    The new leads are then put in the search index, in transactions of their own (progress
+    goes on to the same total; a cancel there only leaves leads for the next sync)."""
     require(actor, "demo.generate")
     for name, value in (("leads", leads), ("cases", cases)):
         if not 0 <= value <= MAX_ROWS:
             raise ValidationError({name: f"数量应在 0 到 {MAX_ROWS:,} 之间"})
     started = time.perf_counter()
     rng = random.Random(seed)
+    phases = _Phases(progress, leads + cases, leads * INDEX_COST)
     with store.write() as session, _page_cache(session, store):
-        run = _Run(session, actor, leads + cases, progress, cancel)
+        run = _Run(session, actor, leads + cases, phases.generating, cancel)
         run.check()
         due_days = settings_mod.load(session).lead_due_days
         unit_ids, new_units = _write_units(run)
@@ -291,4 +322,6 @@ def generate(
         audit.record(
             session, actor, "demo.generate", "store", None, after={"counts": counts, "seed": seed}
         )
+    search.sync_search_index(store, actor, progress=phases.indexing, cancelled=cancel)
+    phases.finish()
     return DemoResult(**counts, seconds=round(time.perf_counter() - started, 3))

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from workstation import clock
+from workstation import clock, search
 from workstation import settings as settings_mod
 from workstation.errors import Cancelled
 from workstation.importing import rejects as rejects_mod
@@ -86,6 +86,7 @@ def run_import(
     the import stops with Cancelled and the store is left as it was. A dry run reads the store
     only. The rejects workbook, if asked for, takes its name once the import has committed."""
     kind_module(options.kind)
+    require(actor, "import.run")
     require(actor, PERMISSION[options.kind])
     started = time.perf_counter()
     file = Path(path)
@@ -193,6 +194,11 @@ def run_import(
             if temporary is not None and options.rejects is not None:
                 # The file takes its name once the import has committed (or the dry run ended).
                 _commit_and_place(session, temporary, options.rejects)
+    if result.kind == "leads" and result.batch is not None and result.imported:
+        # Into the search index once the import has committed, in transactions of its own: an
+        # index kept up row by row would make the import several times slower. Cancelling
+        # here only leaves leads for the next sync (searches find them meanwhile).
+        search.sync_search_index(store, actor, cancelled=cancel)
     return result
 
 
@@ -265,6 +271,15 @@ def _close_batch(
             "persons": links.created_persons,
         },
     }
+    if result.rejects_file:
+        # The rejected rows go back out as they were read, reporters' names and phones included
+        # (the user's own input: none of it was stored), so the event says that it happened.
+        reporter = {"reporter_name", "reporter_phone"}
+        after["rejects"] = {
+            "file": Path(result.rejects_file).name,
+            "rows": len(result.rejected),
+            "reporter_columns": any(c.get("field") in reporter for c in result.columns),
+        }
     before = None
     if isinstance(writer, CaseWriter) and writer.previous:
         before = {"cases": writer.previous}

@@ -15,6 +15,9 @@ LEAD_STATUSES = ("new", "assigned", "verifying", "concluded", "transferred", "sh
 
 
 class Lead(RecordMixin, Base):
+    # SQLite triggers on this table (and on persons and units) queue changed leads for the
+    # search index (migration 0005, workstation.search). A migration that recreates the table
+    # (batch mode "recreate") drops them and must create them again.
     __tablename__ = "leads"
     __table_args__ = (
         CheckConstraint(
@@ -30,6 +33,11 @@ class Lead(RecordMixin, Base):
         Index(None, "fingerprint"),
         Index(None, "repeat_key"),
         Index(None, "repeat_of_id"),
+        Index(None, "handler_unit_id"),
+        # Filters of the leads view: counted from these alone at a million leads (category
+        # with channel: the two are often chosen together).
+        Index(None, "channel"),
+        Index(None, "category", "channel"),
     )
 
     ref: Mapped[str] = mapped_column(String(64), unique=True)
@@ -68,3 +76,25 @@ class Lead(RecordMixin, Base):
     handler_unit: Mapped[Unit | None] = relationship(foreign_keys=[handler_unit_id])
 
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - SQLAlchemy's declared form
+
+
+class LeadSearchPending(Base):
+    """Leads whose search text is not (or no longer) in the index: filled by SQL triggers on
+    leads, persons and units (migration 0005), emptied by workstation.search.sync. Searches
+    read these few rows directly, so they are right before the index catches up."""
+
+    __tablename__ = "lead_search_pending"
+
+    lead_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+
+
+class LeadSearchText(Base):
+    """The folded search text of each indexed lead: the content the FTS index (the virtual
+    table lead_search, not a model) was built from, kept so that an entry can be removed from
+    the index again, and scanned by queries too short for the index. No foreign key: the text
+    of a deleted lead stays until the next sync takes it out of the index."""
+
+    __tablename__ = "lead_search_text"
+
+    lead_id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    body: Mapped[str] = mapped_column(Text)

@@ -1,26 +1,25 @@
-"""Leads (线索): create, edit, list and count, with validation and audit."""
+"""Leads (线索): create and edit, one or many at once, with validation and audit; listing and
+counting live in lead_lists and are re-exported here."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping
+import os
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
-from sqlalchemy.orm import Session, aliased
+from sqlalchemy import select
+from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from workstation import clock
+from workstation import clock, search
 from workstation import settings as settings_mod
-from workstation.errors import NotFound, ValidationError, WorkstationError
-from workstation.masking import mask_name, mask_phone
-from workstation.models import Counter, Lead, Person, Unit
+from workstation.errors import ValidationError, WorkstationError
+from workstation.models import Counter, Lead, Unit
 from workstation.services import audit
 from workstation.services.auth import Actor, require
 from workstation.services.fields import (
-    as_json,
-    like_any,
     read_bool,
     read_date,
     read_fields,
@@ -29,9 +28,43 @@ from workstation.services.fields import (
     read_vocab,
 )
 from workstation.services.fingerprints import fold, lead_fingerprint, lead_repeat_key
+from workstation.services.lead_lists import (
+    OPEN_STATUSES,
+    SORT_KEYS,
+    LeadQuery,
+    LeadRow,
+    count_leads,
+    find,
+    get_lead,
+    list_leads,
+    rows_by_id,
+)
 from workstation.services.units import ensure_person, ensure_unit
 from workstation.store import Store
 from workstation.vocab import CATEGORY, CHANNEL, DISPOSITION, LEAD_STATUS, RESULT
+
+__all__ = [
+    "EDITABLE",
+    "LABELS",
+    "OPEN_STATUSES",
+    "SORT_KEYS",
+    "VOCAB_FIELDS",
+    "LeadEdit",
+    "LeadQuery",
+    "LeadRow",
+    "RefAllocator",
+    "check_record",
+    "count_leads",
+    "create_lead",
+    "export_leads",
+    "get_lead",
+    "lead_fields",
+    "list_leads",
+    "next_ref",
+    "set_keys",
+    "update_lead",
+    "update_leads",
+]
 
 LABELS = {
     "ref": "线索编号",
@@ -61,231 +94,6 @@ VOCAB_FIELDS = {
     "disposition": DISPOSITION,
     "result": RESULT,
 }
-OPEN_STATUSES = ("new", "assigned", "verifying", "shelved")
-
-
-@dataclasses.dataclass(frozen=True)
-class LeadRow:
-    """One lead as the UI, the CLI and exports see it (plain values, vocabulary keys)."""
-
-    id: int
-    uuid: str
-    ref: str
-    received_on: dt.date
-    channel: str
-    reporter_name: str | None
-    reporter_phone: str | None
-    anonymous: bool
-    subject: str | None
-    subject_position: str | None
-    subject_unit: str | None
-    subject_unit_type: str | None
-    category: str
-    summary: str
-    case_no: str | None
-    status: str
-    disposition: str | None
-    result: str | None
-    handler_unit: str | None
-    due_on: dt.date | None
-    concluded_on: dt.date | None
-    batch: int | None
-    repeat_of: str | None
-    version: int
-    created_by: str | None
-    created_at: dt.datetime
-    updated_by: str | None
-    updated_at: dt.datetime
-
-    def is_overdue(self, as_of: dt.date) -> bool:
-        return self.status in OPEN_STATUSES and self.due_on is not None and self.due_on < as_of
-
-    def to_json(self) -> dict[str, Any]:
-        return as_json(self)
-
-
-@dataclasses.dataclass(frozen=True)
-class LeadQuery:
-    """What to list: a text search, filters, and an order."""
-
-    search: str | None = None
-    status: str | None = None
-    channel: str | None = None
-    category: str | None = None
-    overdue_as_of: dt.date | None = None
-    order_by: str = "received_on"
-    descending: bool = True
-
-
-SORT_KEYS = (
-    "received_on", "ref", "channel", "category", "status", "due_on", "subject", "subject_unit",
-    "updated_at",
-)  # fmt: skip
-
-_Subject = aliased(Person, name="subject_person")
-_SubjectUnit = aliased(Unit, name="subject_unit_t")
-_Handler = aliased(Unit, name="handler_unit_t")
-_RepeatOf = aliased(Lead, name="repeat_of_t")
-
-
-def _base_select() -> Select[Any]:
-    return (
-        select(
-            Lead,
-            _Subject.name.label("subject"),
-            _Subject.position.label("subject_position"),
-            _SubjectUnit.name.label("subject_unit"),
-            _SubjectUnit.type.label("subject_unit_type"),
-            _Handler.name.label("handler_unit"),
-            _RepeatOf.ref.label("repeat_of"),
-        )
-        .outerjoin(_Subject, Lead.subject_person_id == _Subject.id)
-        .outerjoin(_SubjectUnit, Lead.subject_unit_id == _SubjectUnit.id)
-        .outerjoin(_Handler, Lead.handler_unit_id == _Handler.id)
-        .outerjoin(_RepeatOf, Lead.repeat_of_id == _RepeatOf.id)
-    )
-
-
-def _filters(query: LeadQuery) -> list[Any]:
-    """The query's conditions on the leads table alone, so counting and paging need no joins
-    (names of persons and units are matched through id subqueries)."""
-    conditions: list[Any] = []
-    if query.search and query.search.strip():
-        text = query.search.strip()
-        person_ids = select(Person.id).where(like_any(text, Person.name))
-        unit_ids = select(Unit.id).where(like_any(text, Unit.name))
-        conditions.append(
-            or_(
-                like_any(text, Lead.summary, Lead.ref, Lead.reporter_name, Lead.case_no),
-                Lead.subject_person_id.in_(person_ids),
-                Lead.subject_unit_id.in_(unit_ids),
-            )
-        )
-    if query.status:
-        conditions.append(Lead.status == query.status)
-    if query.channel:
-        conditions.append(Lead.channel == query.channel)
-    if query.category:
-        conditions.append(Lead.category == query.category)
-    if query.overdue_as_of:
-        conditions.append(Lead.status.in_(OPEN_STATUSES))
-        conditions.append(Lead.due_on < query.overdue_as_of)
-    return conditions
-
-
-def _order(query: LeadQuery) -> list[Any]:
-    if query.order_by not in SORT_KEYS:
-        raise WorkstationError(f"不能按“{query.order_by}”排序")
-    column: Any = {
-        "subject": _Subject.name,
-        "subject_unit": _SubjectUnit.name,
-    }.get(query.order_by, getattr(Lead, query.order_by, None))
-    tie = Lead.id.desc() if query.descending else Lead.id.asc()
-    return [column.desc() if query.descending else column.asc(), tie]
-
-
-def _row(lead: Lead, extra: Mapping[str, Any], *, unmask: bool) -> LeadRow:
-    name, phone = lead.reporter_name, lead.reporter_phone
-    if not unmask:
-        name, phone = mask_name(name), mask_phone(phone)
-    return LeadRow(
-        id=lead.id,
-        uuid=lead.uuid,
-        ref=lead.ref,
-        received_on=lead.received_on,
-        channel=lead.channel,
-        reporter_name=name,
-        reporter_phone=phone,
-        anonymous=lead.anonymous,
-        subject=extra["subject"],
-        subject_position=extra["subject_position"],
-        subject_unit=extra["subject_unit"],
-        subject_unit_type=extra["subject_unit_type"],
-        category=lead.category,
-        summary=lead.summary,
-        case_no=lead.case_no,
-        status=lead.status,
-        disposition=lead.disposition,
-        result=lead.result,
-        handler_unit=extra["handler_unit"],
-        due_on=lead.due_on,
-        concluded_on=lead.concluded_on,
-        batch=lead.batch_id,
-        repeat_of=extra["repeat_of"],
-        version=lead.version,
-        created_by=lead.created_by,
-        created_at=lead.created_at,
-        updated_by=lead.updated_by,
-        updated_at=lead.updated_at,
-    )
-
-
-def _check_unmask(session: Session, actor: Actor, unmask: bool, purpose: str) -> None:
-    if unmask:
-        require(actor, "reporter.unmask")
-        audit.record(session, actor, "reporter.unmask", "lead", None, after={"purpose": purpose})
-
-
-def count_leads(store: Store, actor: Actor, query: LeadQuery | None = None) -> int:
-    query = query or LeadQuery()
-    with store.read() as session:
-        require(actor, "lead.read")
-        stmt = select(func.count()).select_from(Lead).where(*_filters(query))
-        return int(session.scalar(stmt) or 0)
-
-
-def list_leads(
-    store: Store,
-    actor: Actor,
-    query: LeadQuery | None = None,
-    *,
-    offset: int = 0,
-    limit: int | None = None,
-    unmask: bool = False,
-) -> list[LeadRow]:
-    """A page of leads in the query's order; reporters masked unless `unmask` (logged).
-
-    The page's ids are found first (on the leads table and its indexes), then only those rows
-    are joined to their persons and units: a deep page of a large store stays cheap.
-    """
-    query = query or LeadQuery()
-    order = _order(query)
-    session_cm = store.write() if unmask else store.read()
-    with session_cm as session:
-        require(actor, "lead.read")
-        _check_unmask(session, actor, unmask, "leads.list")
-        ids = select(Lead.id).where(*_filters(query))
-        if query.order_by == "subject":
-            ids = ids.outerjoin(_Subject, Lead.subject_person_id == _Subject.id)
-        elif query.order_by == "subject_unit":
-            ids = ids.outerjoin(_SubjectUnit, Lead.subject_unit_id == _SubjectUnit.id)
-        ids = ids.order_by(*order).offset(offset)
-        if limit is not None:
-            ids = ids.limit(limit)
-        page = ids.subquery()
-        stmt = _base_select().join(page, page.c.id == Lead.id).order_by(*order)
-        return [_row(r[0], r._mapping, unmask=unmask) for r in session.execute(stmt)]
-
-
-def get_lead(store: Store, actor: Actor, key: int | str, *, unmask: bool = False) -> LeadRow:
-    """One lead by id, UUID or reference number."""
-    session_cm = store.write() if unmask else store.read()
-    with session_cm as session:
-        require(actor, "lead.read")
-        _check_unmask(session, actor, unmask, "lead.get")
-        lead = _find(session, key)
-        r = session.execute(_base_select().where(Lead.id == lead.id)).one()
-        return _row(r[0], r._mapping, unmask=unmask)
-
-
-def _find(session: Session, key: int | str) -> Lead:
-    if isinstance(key, int) or (isinstance(key, str) and key.isdigit()):
-        lead = session.get(Lead, int(key))
-    else:
-        lead = session.scalar(select(Lead).where(or_(Lead.uuid == key, Lead.ref == key)))
-    if lead is None:
-        raise NotFound(f"找不到线索“{key}”")
-    return lead
 
 
 def next_ref(session: Session, year: int) -> str:
@@ -447,22 +255,38 @@ def lead_fields(lead: Lead) -> dict[str, Any]:
     }
 
 
+class _Units:
+    """Units named by the edits of one transaction, each looked up (or created) once."""
+
+    def __init__(self, session: Session, actor: Actor) -> None:
+        self.session = session
+        self.actor = actor
+        self.by_name: dict[str, Unit] = {}
+
+    def __call__(self, name: str) -> Unit:
+        unit = self.by_name.get(name)
+        if unit is None:
+            unit = self.by_name[name] = ensure_unit(self.session, self.actor, name)
+        return unit
+
+
 def _resolve_links(
-    session: Session, actor: Actor, lead: Lead, clean: _Clean, given: Mapping[str, Any]
+    session: Session,
+    actor: Actor,
+    lead: Lead,
+    clean: _Clean,
+    given: Mapping[str, Any],
+    units: Callable[[str], Unit],
 ) -> dict[str, Any]:
     """Find or create the units and person a change names, before the lead itself is touched
     (so the lead is written once, and its version moves by one)."""
     links: dict[str, Any] = {}
     subject_unit = lead.subject_unit
     if "subject_unit" in given:
-        subject_unit = (
-            ensure_unit(session, actor, clean.subject_unit) if clean.subject_unit else None
-        )
+        subject_unit = units(clean.subject_unit) if clean.subject_unit else None
         links["subject_unit"] = subject_unit
     if "handler_unit" in given:
-        links["handler_unit"] = (
-            ensure_unit(session, actor, clean.handler_unit) if clean.handler_unit else None
-        )
+        links["handler_unit"] = units(clean.handler_unit) if clean.handler_unit else None
     if {"subject", "subject_position", "subject_unit"} & set(given):
         current = lead.subject_person.name if lead.subject_person else None
         name = clean.subject if "subject" in given else current
@@ -513,20 +337,151 @@ def create_lead(
         if not lead.ref:
             lead.ref = next_ref(session, lead.received_on.year)
         # Links first, so the lead is inserted once, complete (not inserted then updated).
-        for attr, value in _resolve_links(session, actor, lead, clean, fields).items():
+        units = _Units(session, actor)
+        for attr, value in _resolve_links(session, actor, lead, clean, fields, units).items():
             setattr(lead, attr, value)
         set_keys(lead)
         session.add(lead)
         session.flush()
         audit.record(session, actor, "lead.create", "lead", lead.uuid, after=lead_fields(lead))
+        search.sync(session, ids=[lead.id])
         lead_id = lead.id
-    return _reread(store, actor, lead_id)
+    return _reread(store, lead_id)
 
 
-def _reread(store: Store, actor: Actor, lead_id: int) -> LeadRow:
+def _reread(store: Store, lead_id: int) -> LeadRow:
     with store.read() as session:
-        r = session.execute(_base_select().where(Lead.id == lead_id)).one()
-        return _row(r[0], r._mapping, unmask=False)
+        return rows_by_id(session, [lead_id], unmask=False)[0]
+
+
+@dataclasses.dataclass(frozen=True)
+class LeadEdit:
+    """A change to one lead: its id, UUID or reference number; field → new value (as
+    create_lead takes them); and the version the change was made against (None: any)."""
+
+    key: int | str
+    changes: Mapping[str, Any]
+    expected_version: int | None = None
+
+
+def _conflict(lead: Lead) -> WorkstationError:
+    return WorkstationError(
+        f"线索“{lead.ref}”已被 {lead.updated_by} 于 "
+        f"{lead.updated_at.astimezone():%Y-%m-%d %H:%M} 修改，请刷新后再改"
+    )
+
+
+def _apply(
+    session: Session,
+    actor: Actor,
+    lead: Lead,
+    changes: Mapping[str, Any],
+    today: dt.date,
+    units: Callable[[str], Unit],
+) -> tuple[dict[str, Any], dict[str, Any], dict[str, str]]:
+    """Validate `changes` and make them on the (loaded) lead: returns what changed, before
+    and after (as audited), and the problems found. A lead with problems is left unchanged."""
+    clean, problems = _clean(changes, today)
+    before = lead_fields(lead)
+    links = _resolve_links(session, actor, lead, clean, changes, units)
+    v = clean.values
+    if "ref" in v and v["ref"] != lead.ref:
+        if not v["ref"]:
+            problems.setdefault("ref", "线索编号不能为空")
+        elif session.scalar(select(Lead.id).where(Lead.ref == v["ref"])) is not None:
+            problems.setdefault("ref", f"线索编号“{v['ref']}”已存在")
+    for name, value in v.items():
+        if name in {"channel", "category", "status"} and value is None:
+            problems.setdefault(name, f"{LABELS[name]}不能为空")
+            continue
+        if name == "anonymous":
+            value = bool(value)
+        setattr(lead, name, value)
+    if v.get("status") == "concluded" and lead.concluded_on is None and "concluded_on" not in v:
+        lead.concluded_on = today
+    check_record(lead, problems)
+    if problems:
+        # Back to its stored values, so that no later flush of this transaction writes them.
+        session.expire(lead)
+        return {}, {}, problems
+    for attr, value in links.items():
+        setattr(lead, attr, value)
+    after = lead_fields(lead)
+    changed = [k for k in after if before[k] != after[k]]
+    if changed:
+        lead.updated_by = actor.login
+        if _KEYED & set(changed):
+            set_keys(lead)
+    return {k: before[k] for k in changed}, {k: after[k] for k in changed}, {}
+
+
+# The fields a lead's import keys are made of (see set_keys).
+_KEYED = frozenset({"received_on", "channel", "subject", "subject_unit", "summary"})
+
+
+def _plain(values: dict[str, Any]) -> dict[str, Any]:
+    """Audited values as JSON (dates as YYYY-MM-DD), as audit.record would store them."""
+    return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in values.items()}
+
+
+def _load(session: Session, keys: Sequence[int | str]) -> list[Lead]:
+    """The leads of `keys` (ids in one query, with the records their fields name)."""
+    ids = sorted({int(k) for k in keys if isinstance(k, int) or str(k).isdigit()})
+    loaded: dict[int, Lead] = {}
+    options = (
+        selectinload(Lead.subject_person),
+        selectinload(Lead.subject_unit),
+        selectinload(Lead.handler_unit),
+    )
+    for start in range(0, len(ids), 500):
+        part = ids[start : start + 500]
+        for lead in session.scalars(select(Lead).where(Lead.id.in_(part)).options(*options)):
+            loaded[lead.id] = lead
+    out = []
+    for key in keys:
+        lead = loaded.get(int(key)) if isinstance(key, int) or str(key).isdigit() else None
+        out.append(lead if lead is not None else find(session, key))
+    return out
+
+
+def _edit(
+    session: Session,
+    actor: Actor,
+    edits: Sequence[LeadEdit],
+    today: dt.date,
+    *,
+    name_problems: bool,
+) -> list[int]:
+    """Make every edit in the session's transaction, or raise (and the caller's transaction
+    rolls back): problems of all leads in one ValidationError, keyed "XS2021-00012.status"
+    when `name_problems`; a lead saved by someone else since its expected version refused."""
+    require(actor, "lead.edit")
+    leads = _load(session, [e.key for e in edits])
+    for edit, lead in zip(edits, leads, strict=True):
+        if edit.expected_version is not None and lead.version != edit.expected_version:
+            raise _conflict(lead)
+    units = _Units(session, actor)
+    problems: dict[str, str] = {}
+    events: list[tuple[str, str, str | None, Any, Any]] = []
+    changed_ids: list[int] = []
+    with session.no_autoflush:
+        for edit, lead in zip(edits, leads, strict=True):
+            before, after, found = _apply(session, actor, lead, edit.changes, today, units)
+            for field, message in found.items():
+                problems[f"{lead.ref}.{field}" if name_problems else field] = message
+            if after:
+                events.append(("lead.update", "lead", lead.uuid, _plain(before), _plain(after)))
+                changed_ids.append(lead.id)
+    if problems:
+        raise ValidationError(problems)
+    try:
+        session.flush()
+    except StaleDataError as exc:
+        which = f"线索“{leads[0].ref}”" if len(leads) == 1 else "所选线索中有的"
+        raise WorkstationError(f"{which}已被他人修改，请刷新后再改") from exc
+    audit.record_many(session, actor, events)
+    search.sync(session, ids=changed_ids)
+    return [lead.id for lead in leads]
 
 
 def update_lead(
@@ -540,55 +495,42 @@ def update_lead(
 ) -> LeadRow:
     """Change some fields of a lead; refuses when someone else saved it since `expected_version`."""
     today = today or clock.today()
-    clean, problems = _clean(changes, today)
     with store.write() as session:
-        require(actor, "lead.edit")
-        lead = _find(session, key)
-        if expected_version is not None and lead.version != expected_version:
-            raise WorkstationError(
-                f"线索“{lead.ref}”已被 {lead.updated_by} 于 "
-                f"{lead.updated_at.astimezone():%Y-%m-%d %H:%M} 修改，请刷新后再改"
-            )
-        before = lead_fields(lead)
-        links = _resolve_links(session, actor, lead, clean, changes)
-        v = clean.values
-        if "ref" in v and v["ref"] != lead.ref:
-            if not v["ref"]:
-                problems.setdefault("ref", "线索编号不能为空")
-            elif session.scalar(select(Lead.id).where(Lead.ref == v["ref"])) is not None:
-                problems.setdefault("ref", f"线索编号“{v['ref']}”已存在")
-        for name, value in v.items():
-            if name in {"channel", "category", "status"} and value is None:
-                problems.setdefault(name, f"{LABELS[name]}不能为空")
-                continue
-            if name == "anonymous":
-                value = bool(value)
-            setattr(lead, name, value)
-        if v.get("status") == "concluded" and lead.concluded_on is None and "concluded_on" not in v:
-            lead.concluded_on = today
-        check_record(lead, problems)
-        if problems:
-            raise ValidationError(problems)
-        for attr, value in links.items():
-            setattr(lead, attr, value)
-        after = lead_fields(lead)
-        diff_before = {k: before[k] for k in after if before[k] != after[k]}
-        diff_after = {k: after[k] for k in after if before[k] != after[k]}
-        if diff_after:
-            lead.updated_by = actor.login
-            set_keys(lead)
-            try:
-                session.flush()
-            except StaleDataError as exc:
-                raise WorkstationError(f"线索“{lead.ref}”已被他人修改，请刷新后再改") from exc
-            audit.record(
-                session,
-                actor,
-                "lead.update",
-                "lead",
-                lead.uuid,
-                before=diff_before,
-                after=diff_after,
-            )
-        lead_id = lead.id
-    return _reread(store, actor, lead_id)
+        (lead_id,) = _edit(
+            session, actor, [LeadEdit(key, changes, expected_version)], today, name_problems=False
+        )
+    return _reread(store, lead_id)
+
+
+def update_leads(
+    store: Store, actor: Actor, edits: Sequence[LeadEdit], *, today: dt.date | None = None
+) -> list[LeadRow]:
+    """Make several edits in one transaction, all or none (bulk actions and their undo).
+
+    Problems of any lead raise one ValidationError whose keys name the lead and the field
+    ("XS2021-00012.status"); a lead saved by someone else since its expected version is refused
+    as update_lead refuses it. One audit event per lead that changed. Returns the leads as
+    saved, in the order of `edits`."""
+    today = today or clock.today()
+    if not edits:
+        return []
+    with store.write() as session:
+        ids = _edit(session, actor, edits, today, name_problems=True)
+        session.expire_all()
+        return rows_by_id(session, ids, unmask=False)
+
+
+def export_leads(
+    store: Store,
+    actor: Actor,
+    query: LeadQuery,
+    path: str | os.PathLike[str],
+    *,
+    unmask: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+) -> int:
+    """Write the query's leads to an Excel workbook: see workstation.exporting.export_leads."""
+    from workstation.exporting import export_leads as export
+
+    return export(store, actor, query, path, unmask=unmask, progress=progress, cancelled=cancelled)

@@ -15,6 +15,7 @@ from alembic.script import ScriptDirectory
 from sqlalchemy import inspect, text
 
 from workstation.models import Base
+from workstation.search import is_index_table
 from workstation.services.leads import LeadQuery, list_leads
 from workstation.store import Store, current_revision, head_revision, open_store, to_url, upgrade
 from workstation.store.migrate import alembic_config
@@ -36,9 +37,15 @@ def test_there_is_one_linear_history() -> None:
     assert _revisions()[-1] == head_revision()
 
 
+def _not_search_index(name: str | None, type_: str, _parents: object) -> bool:
+    # The FTS5 index and its own tables are made by migration 0005; no model describes them.
+    return not (type_ == "table" and is_index_table(name))
+
+
 def test_migrated_schema_equals_the_models(store: Store) -> None:
     with store.engine.connect() as conn:
-        ctx = MigrationContext.configure(conn, opts={"compare_type": True})
+        opts = {"compare_type": True, "include_name": _not_search_index}
+        ctx = MigrationContext.configure(conn, opts=opts)
         diff = compare_metadata(ctx, Base.metadata)
     assert diff == []
 
@@ -92,7 +99,7 @@ def test_upgrading_a_store_of_the_first_revision_keeps_its_data_and_backs_it_up(
     assert [(r.ref, r.channel, r.subject_unit, r.received_on) for r in rows] == [
         ("XS2021-00007", "letter", "江州市公安局东湖分局", dt.date(2021, 3, 1))
     ]
-    backups = list(tmp_path.glob("old.before-0001-*.bak"))
+    backups = list((tmp_path / "backups").glob("old-*-before-migration-0001.db"))
     assert len(backups) == 1
     assert stat.S_IMODE(backups[0].stat().st_mode) == 0o600
     saved = sqlite3.connect(backups[0])

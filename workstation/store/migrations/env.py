@@ -3,6 +3,7 @@
 from alembic import context
 
 from workstation.models import Base
+from workstation.search import is_index_table
 
 connection = context.config.attributes.get("connection")
 if connection is None:
@@ -13,6 +14,8 @@ context.configure(
     target_metadata=Base.metadata,
     render_as_batch=True,
     compare_type=True,
+    # The search index's FTS5 tables (migration 0005) have no models: never autogenerate drops.
+    include_name=lambda name, type_, _parents: not (type_ == "table" and is_index_table(name)),
 )
 with context.begin_transaction():
     context.run_migrations()

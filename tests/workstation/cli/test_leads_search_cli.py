@@ -1,0 +1,117 @@
+"""`leads list` filters and search, `leads export` and `leads index`, run as a user would."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+
+from workstation.cli import main
+
+
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+LEADS = [
+    ("2021-03-05", "来电", "江州市中级人民法院", "王法官违规过问他人案件", "干预司法"),
+    ("2021-03-20", "来信", "江州市公安局东湖分局", "民警違規經商辦企業", "违规经商办企业"),
+    ("2021-04-02", "网上举报", "江州市人民检察院", "检察官接受吃请", "其他"),
+]
+
+
+@pytest.fixture
+def db(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+    path = tmp_path / "a.db"
+    assert run(capsys, "--db", str(path), "init")[0] == 0
+    for received, channel, unit, summary, category in LEADS:
+        code, _, err = run(
+            capsys, "--db", str(path), "leads", "add", "--received-on", received,
+            "--channel", channel, "--unit", unit, "--summary", summary, "--category", category,
+        )  # fmt: skip
+        assert code == 0, err
+    return path
+
+
+def _listed(capsys: pytest.CaptureFixture[str], db: Path, *options: str) -> list[str]:
+    code, out, err = run(capsys, "--db", str(db), "leads", "list", "--json", *options)
+    assert code == 0, err
+    return [row["summary"] for row in json.loads(out)]
+
+
+@pytest.mark.parametrize(
+    ("options", "found"),
+    [
+        (["--search", "违规经商"], [1]),  # simplified query, traditional text
+        (["--search", "經商"], [1]),  # two characters, traditional query
+        (["--search", "东湖分局"], [1]),
+        (["--search", '"OR*'], []),
+        (["--channel", "电话"], [0]),  # a synonym
+        (["--category", "干预司法"], [0]),
+        (["--unit-type", "法院"], [0]),  # a Chinese label
+        (["--unit-type", "procuratorate"], [2]),  # a key
+        (["--unit", "江州市人民檢察院"], [2]),
+        (["--from", "2021-03-20", "--to", "2021-04-02"], [2, 1]),
+        (["--status", "待处理", "--to", "2021-03-19"], [0]),
+        (["--overdue", "2021-04-05"], [0]),
+        (["--overdue", "2021-05-30"], [2, 1, 0]),
+        (["--overdue"], [2, 1, 0]),  # as of today, or the campaign's last day
+    ],
+)
+def test_list_filters(
+    db: Path, capsys: pytest.CaptureFixture[str], options: list[str], found: list[int]
+) -> None:
+    assert _listed(capsys, db, *options) == [LEADS[i][3] for i in found]
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        (["--unit-type", "部队"], "单位类型“部队”不是可选值"),
+        (["--from", "2021-02-30"], "不是有效日期"),
+        (["--channel", "飞鸽"], "不是可选值"),
+    ],
+)
+def test_bad_filters_are_refused_in_chinese(
+    db: Path, capsys: pytest.CaptureFixture[str], options: list[str], message: str
+) -> None:
+    code, out, err = run(capsys, "--db", str(db), "leads", "list", *options)
+    assert code != 0
+    assert message in err
+    assert out == ""
+
+
+def test_export_the_filtered_list(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "导出.xlsx"
+    code, out, err = run(
+        capsys, "--db", str(db), "leads", "export", str(target), "--from", "2021-03-20", "--json"
+    )
+    assert code == 0, err
+    assert json.loads(out) == {"file": str(target), "rows": 2, "masked": True}
+    wb = load_workbook(target, read_only=True)
+    rows = list(wb.active.iter_rows(values_only=True))
+    wb.close()
+    assert rows[0][:3] == ("序号", "线索编号", "受理时间")
+    assert [r[12] for r in rows[1:]] == [LEADS[2][3], LEADS[1][3]]
+
+
+def test_index_brings_the_search_index_up_to_date(
+    db: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    conn = sqlite3.connect(db)
+    conn.execute("INSERT OR IGNORE INTO lead_search_pending SELECT id FROM leads")
+    conn.commit()
+    conn.close()
+    assert _listed(capsys, db, "--search", "接受吃请") == [LEADS[2][3]]
+    code, out, err = run(capsys, "--db", str(db), "leads", "index", "--json")
+    assert (code, json.loads(out)) == (0, {"indexed": 3}), err
+    code, out, _ = run(capsys, "--db", str(db), "leads", "index")
+    assert "检索索引已是最新" in out
+    assert _listed(capsys, db, "--search", "接受吃请") == [LEADS[2][3]]
