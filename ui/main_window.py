@@ -6,7 +6,16 @@ import datetime as dt
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, QSize, Qt, SignalInstance, Slot
+from PySide6.QtCore import (
+    QByteArray,
+    QSettings,
+    QSize,
+    Qt,
+    QThreadPool,
+    QTimer,
+    SignalInstance,
+    Slot,
+)
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoStack
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -21,9 +30,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.jobs import BackgroundJob
 from ui.leads_model import LeadsModel
 from ui.leads_view import LeadsView
 from ui.navigation import PAGE_KEYS, NavigationList, PagePlaceholder, page_title
+from workstation import search
+from workstation.errors import WorkstationError
 from workstation.services.auth import Actor, role_label
 from workstation.store import Store
 
@@ -112,6 +124,10 @@ class MainWindow(QMainWindow):
         self.leads_view.total_changed.connect(self._show_total)
         self._restore_state()
         self.leads_view.update_total()
+        self._index_job: BackgroundJob | None = None
+        # Leads an upgrade or an interrupted import left unindexed: indexed in the background
+        # (searches find them meanwhile, more slowly).
+        QTimer.singleShot(0, self, self.index_search)
 
     # --- pages ------------------------------------------------------------------------------
 
@@ -196,6 +212,7 @@ class MainWindow(QMainWindow):
 
             page = ImportPage(store, actor, today=today, parent=self.stack)
             page.batches_changed.connect(self.leads_view.reload)
+            page.batches_changed.connect(self.index_search)
             return page
 
         def briefs() -> QWidget:
@@ -453,7 +470,58 @@ class MainWindow(QMainWindow):
                 save()
         self._settings.sync()
 
+    # --- search index -----------------------------------------------------------------------
+
+    @Slot()
+    def index_search(self) -> None:
+        """Index the leads waiting for the search index (after an import), off the GUI thread."""
+        if self._index_job is not None and not self._index_job.done:
+            return
+        store, actor = self._store, self._actor
+        try:
+            if not search.index_backlog(store, actor):
+                return
+        except WorkstationError:
+            return  # the store refused a read: the views report it themselves
+
+        def work(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> Any:
+            return search.sync_search_index(store, actor, progress=progress, cancelled=cancelled)
+
+        job = BackgroundJob(work, self)
+        self._index_job = job
+        job.progressed.connect(self._show_indexing)
+        job.succeeded.connect(self._indexed)
+        job.failed.connect(self._indexing_failed)
+        job.start()
+
+    @Slot(int, int)
+    def _show_indexing(self, done: int, total: int) -> None:
+        self.statusBar().showMessage(
+            self.tr("Updating the search index: {done} / {total} leads").format(
+                done=f"{done:,}", total=f"{total:,}"
+            )
+        )
+
+    @Slot(object)
+    def _indexed(self, count: object) -> None:
+        self.statusBar().showMessage(
+            self.tr("Search index updated ({count} leads)").format(count=f"{count:,}"),
+            STATUS_MESSAGE_MS,
+        )
+
+    @Slot(object)
+    def _indexing_failed(self, exc: object) -> None:
+        message = exc.message if isinstance(exc, WorkstationError) else str(exc)
+        self.statusBar().showMessage(
+            self.tr("The search index was not updated: {message}").format(message=message),
+            STATUS_MESSAGE_MS,
+        )
+
     def closeEvent(self, event: QCloseEvent) -> None:
+        if self._index_job is not None and not self._index_job.done:
+            # Stops between transactions; what is left stays queued for the next start.
+            self._index_job.cancel()
+            QThreadPool.globalInstance().waitForDone(30_000)
         for page in self.pages.values():
             shutdown = getattr(page, "shutdown", None)
             if callable(shutdown):

@@ -12,6 +12,7 @@ from PySide6.QtCore import QEvent, QPoint, QSettings, Qt
 from PySide6.QtGui import QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QHeaderView, QLabel, QWidget
 from pytestqt.qtbot import QtBot
+from sqlalchemy import text
 
 from ui.leads_model import Column
 from ui.main_window import MainWindow
@@ -341,3 +342,20 @@ def test_store_refusing_a_read_is_reported_once_not_raised(
     assert "no_such_column" in message_boxes.texts()[0]
     assert "no_such_column" in window.statusBar().currentMessage()
     assert window.model.page_loads == loads_before + 1
+
+
+def test_leads_left_unindexed_are_indexed_in_the_background(
+    qtbot: QtBot, store: Store, admin: Actor
+) -> None:
+    from workstation import search
+    from workstation.services.leads import create_lead
+
+    create_lead(store, admin, {"received_on": "2021-03-01", "summary": "反映民警违规插手经济纠纷"})
+    with store.write() as session:  # as an upgrade or an interrupted import leaves them
+        session.execute(text("INSERT INTO lead_search_pending (lead_id) SELECT id FROM leads"))
+    assert search.index_backlog(store, admin) == 1
+    window = MainWindow(store, admin, settings=QSettings())
+    qtbot.addWidget(window)
+    qtbot.waitUntil(lambda: search.index_backlog(store, admin) == 0, timeout=10_000)
+    qtbot.waitUntil(lambda: "检索索引已更新" in window.statusBar().currentMessage(), timeout=5_000)
+    assert count_leads(store, admin, LeadQuery(search="插手经济")) == 1

@@ -69,6 +69,19 @@ def cmd_import(ctx: Context) -> int:
     result = run_import(ctx.store(), ctx.actor(), Path(a.file), options, progress=progress)
     if tty and (a.progress or not a.json):
         print(file=sys.stderr)
+    if result.kind == "leads" and result.batch is not None and result.imported:
+        from workstation import search
+
+        def indexing(done: int, total: int) -> None:
+            if a.progress or (tty and not a.json):
+                end = "" if tty else "\n"
+                print(f"\r检索索引：{done}/{total}", end=end, file=sys.stderr, flush=True)
+
+        # After the import has committed: an interrupted indexing loses nothing (the leads
+        # stay queued and are found by search meanwhile; `leads index` finishes it).
+        search.sync_search_index(ctx.store(), ctx.actor(), progress=indexing)
+        if tty and (a.progress or not a.json):
+            print(file=sys.stderr)
     if a.json:
         print_json(result.to_json())
     else:

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from workstation import clock, search
+from workstation import clock
 from workstation import settings as settings_mod
 from workstation.errors import Cancelled
 from workstation.importing import rejects as rejects_mod
@@ -194,11 +194,9 @@ def run_import(
             if temporary is not None and options.rejects is not None:
                 # The file takes its name once the import has committed (or the dry run ended).
                 _commit_and_place(session, temporary, options.rejects)
-    if result.kind == "leads" and result.batch is not None and result.imported:
-        # Into the search index once the import has committed, in transactions of its own: an
-        # index kept up row by row would make the import several times slower. Cancelling
-        # here only leaves leads for the next sync (searches find them meanwhile).
-        search.sync_search_index(store, actor, cancelled=cancel)
+    # The new leads wait in the search index's queue (searches find them meanwhile, by a
+    # scan of the queued ones): the front ends index them after the import, off its clock
+    # (search.sync_search_index), as a search index kept up row by row would slow it down.
     return result
 
 

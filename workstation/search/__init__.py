@@ -97,6 +97,13 @@ def pending_count(session: Session) -> int:
     return sqlite_fts.pending_count(session)
 
 
+def index_backlog(store: Store, actor: Actor) -> int:
+    """How many leads wait to be indexed (a front end starts sync_search_index when any do)."""
+    require(actor, "lead.read")
+    with store.read() as session:
+        return pending_count(session)
+
+
 def sync_search_index(
     store: Store,
     actor: Actor,

@@ -115,3 +115,46 @@ def test_index_brings_the_search_index_up_to_date(
     code, out, _ = run(capsys, "--db", str(db), "leads", "index")
     assert "检索索引已是最新" in out
     assert _listed(capsys, db, "--search", "接受吃请") == [LEADS[2][3]]
+
+
+def _pending(db: Path) -> int:
+    conn = sqlite3.connect(db)
+    try:
+        return int(conn.execute("SELECT count(*) FROM lead_search_pending").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def test_import_indexes_its_leads_after_it_has_committed(
+    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from workstation.importing import ImportOptions, run_import
+    from workstation.services.auth import IMPLICIT_ADMIN
+    from workstation.store import open_store
+
+    ledger = tmp_path / "台账.csv"
+    ledger.write_text(
+        "受理时间,来源渠道,被反映人单位,主要问题\n"
+        "2021-05-01,来电,江州市司法局,反映社区矫正工作人员吃拿卡要\n"
+        "2021-05-02,来信,江州市看守所,反映看守所民警私自传递物品\n",
+        encoding="utf-8",
+    )
+    # The service leaves the new leads queued (off the import's clock); search finds them.
+    store = open_store(db)
+    try:
+        run_import(store, IMPLICIT_ADMIN, ledger, ImportOptions(kind="leads"))
+    finally:
+        store.dispose()
+    assert _pending(db) == 2
+    assert _listed(capsys, db, "--search", "私自传递") == ["反映看守所民警私自传递物品"]
+    # The command indexes them once the import has committed.
+    other = tmp_path / "另一台账.csv"
+    other.write_text(
+        "受理时间,来源渠道,被反映人单位,主要问题\n2021-05-03,来访,江州市法院,反映法官违规会见律师\n",
+        encoding="utf-8",
+    )
+    code, _, err = run(capsys, "--db", str(db), "import", "leads", str(other))
+    assert code == 0, err
+    assert _pending(db) == 0
+    assert _listed(capsys, db, "--search", "违规会见") == ["反映法官违规会见律师"]
+    assert _listed(capsys, db, "--search", "私自传递") == ["反映看守所民警私自传递物品"]

@@ -126,6 +126,7 @@ SERVICES: list[Service] = [
                                    unmask=True)),
     S("search.sync_search_index", ("lead.read",),
       lambda w: search.sync_search_index(w.store, w.actor)),
+    S("search.index_backlog", ("lead.read",), lambda w: search.index_backlog(w.store, w.actor)),
     # cases
     S("cases.count_cases", ("case.read",), lambda w: cases.count_cases(w.store, w.actor)),
     S("cases.list_cases", ("case.read",), lambda w: cases.list_cases(w.store, w.actor)),
