@@ -107,7 +107,7 @@ def run_lrelease(source: Path, target: Path) -> None:
 def _catalogue_lock(target: Path):
     """One writer of the catalogue at a time (several people may refresh it at once)."""
     lock = target.with_suffix(".lock")
-    with open(lock, "w") as handle:
+    with lock.open("w") as handle:
         try:
             import fcntl
         except ImportError:  # Windows: no advisory locks; refreshing is a manual step there

@@ -16,7 +16,15 @@ from PySide6.QtCore import (
     SignalInstance,
     Slot,
 )
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QUndoStack
+from PySide6.QtGui import (
+    QAction,
+    QActionGroup,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+    QUndoStack,
+)
 from PySide6.QtWidgets import (
     QDockWidget,
     QHBoxLayout,
@@ -36,7 +44,7 @@ from ui.leads_view import LeadsView
 from ui.navigation import PAGE_KEYS, NavigationList, PagePlaceholder, page_title
 from workstation import search
 from workstation.errors import WorkstationError
-from workstation.services.auth import Actor, role_label
+from workstation.services.auth import Actor, can, role_label
 from workstation.store import Store
 
 DEFAULT_SIZE = (1360, 800)
@@ -79,6 +87,7 @@ class MainWindow(QMainWindow):
         self._today = today
         self._factories = self._page_factories()
         self.setObjectName("mainWindow")
+        self.setAcceptDrops(True)  # a spreadsheet dropped on the window opens the import wizard
         self.setWindowTitle(self.tr("Case Supervision Workstation"))
         # Explicit, so the layout never changes the window's minimum size once it is on screen
         # (text changes in the bars would otherwise resend size hints to the window system).
@@ -516,6 +525,30 @@ class MainWindow(QMainWindow):
             self.tr("The search index was not updated: {message}").format(message=message),
             STATUS_MESSAGE_MS,
         )
+
+    # --- a spreadsheet dropped anywhere on the window -----------------------------------------
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        from ui.import_wizard import dropped_file
+
+        if can(self._actor, "import.run") and dropped_file(event) is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        """The import page opens its wizard on the dropped file."""
+        from ui.import_wizard import dropped_file
+
+        path = dropped_file(event)
+        if path is None or not can(self._actor, "import.run"):
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.show_page("import")
+        open_file = getattr(self.page("import"), "open_file", None)
+        if callable(open_file):
+            open_file(path)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self._index_job is not None and not self._index_job.done:

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import gc
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
-from PySide6.QtCore import QEvent, QPoint, QSettings, Qt
-from PySide6.QtGui import QInputMethodEvent
+from PySide6.QtCore import QEvent, QMimeData, QPoint, QPointF, QSettings, Qt, QUrl
+from PySide6.QtGui import QDropEvent, QInputMethodEvent
 from PySide6.QtWidgets import QApplication, QHeaderView, QLabel, QWidget
 from pytestqt.qtbot import QtBot
 from sqlalchemy import text
@@ -359,3 +360,45 @@ def test_leads_left_unindexed_are_indexed_in_the_background(
     qtbot.waitUntil(lambda: search.index_backlog(store, admin) == 0, timeout=10_000)
     qtbot.waitUntil(lambda: "检索索引已更新" in window.statusBar().currentMessage(), timeout=5_000)
     assert count_leads(store, admin, LeadQuery(search="插手经济")) == 1
+
+
+def _drop(path: Path) -> tuple[QDropEvent, QMimeData]:
+    """A drop of `path`, and its data: the event does not own it, the caller keeps it alive."""
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(path))])
+    event = QDropEvent(
+        QPointF(200, 200),
+        Qt.DropAction.CopyAction,
+        mime,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    return event, mime
+
+
+def test_a_spreadsheet_dropped_on_the_window_opens_the_import_wizard(
+    qtbot: QtBot, store: Store, clerk: Actor, leader: Actor, tmp_path: Path
+) -> None:
+    ledger = tmp_path / "台账.csv"
+    ledger.write_text("受理时间,来源渠道,主要问题\n2021-05-01,来电,反映派出所不作为\n", "utf-8")
+    window = MainWindow(store, clerk, settings=QSettings())
+    qtbot.addWidget(window)
+    drop, _data = _drop(ledger)
+    window.dropEvent(drop)
+    assert drop.isAccepted()
+    assert window.current_page() == "import"
+    page = window.page("import")
+    wizard = page.wizard  # type: ignore[attr-defined]
+    assert wizard is not None
+    assert wizard.path == ledger
+    qtbot.waitUntil(lambda: not wizard.busy(), timeout=20_000)
+    wizard.reject()
+
+    # A leader does not import: the drop is refused and nothing opens.
+    other = MainWindow(store, leader, settings=QSettings())
+    qtbot.addWidget(other)
+    refused, _refused_data = _drop(ledger)
+    refused.setAccepted(False)
+    other.dropEvent(refused)
+    assert not refused.isAccepted()
+    assert getattr(other.pages["import"], "wizard", None) is None
