@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     QSettings,
@@ -32,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from ui.brief_dialog import BriefDialog
 from ui.brief_preview import SAVE_FOLDER_KEY, BriefPreview, IssuedBrief, copy_issued
+from ui.rows_model import RowsTableModel
 from workstation.errors import PermissionDenied, WorkstationError
 from workstation.services import briefs
 from workstation.services.auth import Actor, can
@@ -47,7 +47,7 @@ def _moment(at: dt.datetime) -> str:
     return moment.astimezone().strftime("%Y-%m-%d %H:%M")
 
 
-class IssuedBriefsModel(QAbstractTableModel):
+class IssuedBriefsModel(RowsTableModel):
     """The files issued from the store, newest first (a few hundred at most: held as rows)."""
 
     ISSUE, PERIOD, AS_OF, KIND, AUTHOR, TIME, REPORTERS, COPIES, NAME, HASH = range(10)
@@ -67,28 +67,6 @@ class IssuedBriefsModel(QAbstractTableModel):
             self.tr("File name"),
             self.tr("SHA-256"),
         ]
-
-    def set_rows(self, rows: list[BriefRecord]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
-        return 0 if parent.isValid() else len(self._titles)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self._titles)
-        ):
-            return self._titles[section]
-        return None
 
     def _text(self, record: BriefRecord, column: int) -> str:
         if column == self.ISSUE:

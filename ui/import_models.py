@@ -19,6 +19,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QComboBox, QStyledItemDelegate, QStyleOptionViewItem, QWidget
 
+from ui.rows_model import RowsTableModel
 from workstation.importing import BatchRow, Preview, PreviewColumn, PreviewRow, RejectedRow
 from workstation.importing.headers import SEQ, SKIP
 from workstation.importing.profiles import Profile
@@ -218,7 +219,7 @@ class FieldDelegate(QStyledItemDelegate):
         model.setData(index, editor.currentData(), FieldRole)
 
 
-class RejectsModel(QAbstractTableModel):
+class RejectsModel(RowsTableModel):
     """Rows the import would refuse: the sheet's row number, the field at fault, every reason."""
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -232,23 +233,6 @@ class RejectsModel(QAbstractTableModel):
         self.rows = list(rows)
         self._labels = dict(labels)
         self.endResetModel()
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
-        return 0 if parent.isValid() else len(self._titles)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self._titles)
-        ):
-            return self._titles[section]
-        return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.rows):
@@ -265,7 +249,7 @@ class RejectsModel(QAbstractTableModel):
         return None
 
 
-class BatchesModel(QAbstractTableModel):
+class BatchesModel(RowsTableModel):
     """Import batches, newest first (a few hundred at most: held as rows, reloaded on change)."""
 
     NUMBER, TIME, FILE, KIND, IMPORTED, DUPLICATES, REJECTED, USER, STATE = range(9)
@@ -285,30 +269,8 @@ class BatchesModel(QAbstractTableModel):
             self.tr("State"),
         ]
 
-    def set_rows(self, rows: Sequence[BatchRow]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
     def row_at(self, index: int) -> BatchRow | None:
         return self.rows[index] if 0 <= index < len(self.rows) else None
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
-        return 0 if parent.isValid() else len(self._titles)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self._titles)
-        ):
-            return self._titles[section]
-        return None
 
     def kind_label(self, kind: str) -> str:
         return self.tr("Leads") if kind == "leads" else self.tr("Cases")
@@ -348,7 +310,7 @@ class BatchesModel(QAbstractTableModel):
         return None
 
 
-class ProfilesModel(QAbstractTableModel):
+class ProfilesModel(RowsTableModel):
     """Saved mapping profiles: name, kind, the headers they are for, who saved them and when."""
 
     def __init__(self, parent: QObject | None = None) -> None:
@@ -362,30 +324,8 @@ class ProfilesModel(QAbstractTableModel):
             self.tr("Saved at"),
         ]
 
-    def set_rows(self, rows: Sequence[Profile]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
     def row_at(self, index: int) -> Profile | None:
         return self.rows[index] if 0 <= index < len(self.rows) else None
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
-        return 0 if parent.isValid() else len(self._titles)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self._titles)
-        ):
-            return self._titles[section]
-        return None
 
     def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if not index.isValid() or not 0 <= index.row() < len(self.rows):

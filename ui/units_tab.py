@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from ui.lead_fields import MUTED, PROBLEM_COLOUR
 from ui.login import fix_size
+from ui.rows_model import RowsTableModel
 from workstation.errors import WorkstationError
 from workstation.services import units
 from workstation.services.auth import Actor, can
@@ -48,7 +48,7 @@ def _type_label(key: str) -> str:
         return key
 
 
-class UnitsModel(QAbstractTableModel):
+class UnitsModel(RowsTableModel):
     """Units with their counts (a few thousand at most: held as rows, reloaded after a merge)."""
 
     NAME, TYPE, PARENT, LEADS, HANDLED, PERSONS, CASES = range(7)
@@ -66,17 +66,6 @@ class UnitsModel(QAbstractTableModel):
             self.tr("Persons"),
             self.tr("Cases"),
         ]
-
-    def set_rows(self, rows: list[UnitUsage]) -> None:
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
-        return 0 if parent.isValid() else len(self._titles)
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole

@@ -7,7 +7,6 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
     Qt,
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 
 from ui.jobs import BackgroundJob
 from ui.login import ERROR_COLOR, FormDialog, PasswordDialog, fix_size, message_label, password_edit
+from ui.rows_model import RowsTableModel
 from workstation.errors import ValidationError, WorkstationError
 from workstation.services import audit, users
 from workstation.services.auth import Actor, can, cn_moment, role_label
@@ -41,7 +41,7 @@ OK_COLOR = Qt.GlobalColor.darkGreen
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 
-class UsersModel(QAbstractTableModel):
+class UsersModel(RowsTableModel):
     """The store's accounts (a few dozen at most: held as rows, reloaded after each change)."""
 
     LOGIN, NAME, ROLE, STATE, CREATED = range(5)
@@ -56,28 +56,6 @@ class UsersModel(QAbstractTableModel):
             self.tr("State"),
             self.tr("Created"),
         ]
-
-    def set_rows(self, rows: list[UserRow]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 (Qt's signature)
-        return 0 if parent.isValid() else len(self._titles)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> Any:
-        if (
-            orientation == Qt.Orientation.Horizontal
-            and role == Qt.ItemDataRole.DisplayRole
-            and 0 <= section < len(self._titles)
-        ):
-            return self._titles[section]
-        return None
 
     def state_text(self, row: UserRow) -> str:
         if row.disabled:
