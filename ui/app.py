@@ -81,8 +81,9 @@ def prepare_application(argv: Sequence[str]) -> QApplication:
 def _generate_demo(store: Store, actor: Actor, size: DemoSize) -> Work:
     def work(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> Any:
         from workstation import demo
+        from workstation.services import review
 
-        return demo.generate(
+        made = demo.generate(
             store,
             actor,
             leads=size.leads,
@@ -91,6 +92,9 @@ def _generate_demo(store: Store, actor: Actor, size: DemoSize) -> Work:
             progress=progress,
             cancel=cancelled,
         )
+        # So that the review page has suspected anomalies to show on the first run.
+        review.scan(store, actor, progress=progress, cancel=cancelled)
+        return made
 
     return work
 

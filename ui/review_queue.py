@@ -4,6 +4,8 @@ the rule's explanation, decided from the keyboard (C confirm, D dismiss, J next,
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtCore import (
     QByteArray,
@@ -30,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from ui.case_detail import CaseDetail
 from ui.flag_panel import FlagPanel
+from ui.jobs import BackgroundJob, attach_progress_dialog
 from ui.reason_dialog import ReasonDialog
 from ui.review_queue_model import AnomalyQueueModel, QueueDelegate
 from workstation.errors import WorkstationError
@@ -141,6 +144,11 @@ class ReviewQueue(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 10, 10, 4)
         layout.addLayout(self._bar)
+        self.scan_label = QLabel(self)
+        self.scan_label.setObjectName("scanResult")
+        self.scan_label.setWordWrap(True)
+        self.scan_label.hide()
+        layout.addWidget(self.scan_label)
         layout.addWidget(self.splitter, 1)
 
         self.model.count_changed.connect(self._show_counts)
@@ -210,6 +218,22 @@ class ReviewQueue(QWidget):
         bar.addWidget(self.listed_label)
         bar.addSpacing(10)
         bar.addWidget(self.remaining_label)
+        self.scan_button = QPushButton(self.tr("Scan all cases…"), self)
+        self.scan_button.setObjectName("scanButton")
+        self.scan_button.setToolTip(
+            self.tr("Run every rule over every case and list what it finds (F9)")
+        )
+        self.scan_button.clicked.connect(self.run_scan)
+        scan_action = QAction(self)
+        scan_action.setShortcut(QKeySequence(Qt.Key.Key_F9))
+        scan_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        scan_action.triggered.connect(self.run_scan)
+        self.addAction(scan_action)
+        self.scan_button.setVisible(can(self._actor, "anomaly.scan"))
+        bar.addSpacing(10)
+        bar.addWidget(self.scan_button)
+        self._scan_job: BackgroundJob | None = None
+        self.scan_message = ""
         self._bar = bar
 
     def _fill_agencies(self, current: str | None) -> None:
@@ -300,6 +324,61 @@ class ReviewQueue(QWidget):
             self.model.set_query(query)
             self._select(0)
         self._save_filters()
+
+    @Slot()
+    def run_scan(self) -> BackgroundJob | None:
+        """The anomaly scan (services.review.scan) off the GUI thread, with progress and
+        cancel (a cancelled scan writes nothing); then the queue shows what it found."""
+        if not can(self._actor, "anomaly.scan") or (
+            self._scan_job is not None and not self._scan_job.done
+        ):
+            return None
+        store, actor = self._store, self._actor
+
+        def work(progress: Callable[[int, int], None], cancelled: Callable[[], bool]) -> Any:
+            return review.scan(store, actor, progress=progress, cancel=cancelled)
+
+        job = BackgroundJob(work, self)
+        self._scan_job = job
+        attach_progress_dialog(
+            job, self.tr("Scanning every case for anomalies…"), self, cancellable=True
+        )
+        job.succeeded.connect(self._scanned)
+        job.failed.connect(self._scan_failed)
+        self.scan_button.setEnabled(False)
+        job.start()
+        return job
+
+    @Slot(object)
+    def _scanned(self, result: object) -> None:
+        self.scan_button.setEnabled(True)
+        self.scan_message = self.tr(
+            "Scan as of {date}: {cases} cases, {new} new suspected, {closed} closed "
+            "automatically, {reopened} suspected again"
+        ).format(
+            date=getattr(result, "as_of", ""),
+            cases=f"{getattr(result, 'cases', 0):,}",
+            new=getattr(result, "new", 0),
+            closed=getattr(result, "closed", 0),
+            reopened=getattr(result, "reopened", 0),
+        )
+        self._show_scan_message()
+        self.refresh()
+
+    @Slot(object)
+    def _scan_failed(self, exc: object) -> None:
+        self.scan_button.setEnabled(True)
+        if self._scan_job is not None and self._scan_job.is_cancelled():
+            self.scan_message = self.tr("Scan cancelled: nothing was changed.")
+        elif isinstance(exc, WorkstationError):
+            self.scan_message = exc.message
+        else:
+            raise exc if isinstance(exc, BaseException) else RuntimeError(str(exc))
+        self._show_scan_message()
+
+    def _show_scan_message(self) -> None:
+        self.scan_label.setText(self.scan_message)
+        self.scan_label.setVisible(bool(self.scan_message))
 
     @Slot()
     def refresh(self) -> None:

@@ -2392,6 +2392,14 @@
         <translation>全部状态</translation>
     </message>
     <message>
+        <source>Scan all cases…</source>
+        <translation>扫描全部案件…</translation>
+    </message>
+    <message>
+        <source>Run every rule over every case and list what it finds (F9)</source>
+        <translation>用全部规则检查每一件案件，列出发现的疑似异常（F9）</translation>
+    </message>
+    <message>
         <source>All agencies</source>
         <translation>全部办案单位</translation>
     </message>
@@ -2414,6 +2422,18 @@
     <message>
         <source>Reopen…</source>
         <translation>重新打开…</translation>
+    </message>
+    <message>
+        <source>Scanning every case for anomalies…</source>
+        <translation>正在逐件扫描案件异常…</translation>
+    </message>
+    <message>
+        <source>Scan as of {date}: {cases} cases, {new} new suspected, {closed} closed automatically, {reopened} suspected again</source>
+        <translation>截至 {date} 扫描 {cases} 件案件：{new} 条新疑似，{closed} 条自动关闭，{reopened} 条重新列为疑似</translation>
+    </message>
+    <message>
+        <source>Scan cancelled: nothing was changed.</source>
+        <translation>已取消扫描，未作任何更改。</translation>
     </message>
     <message>
         <source>{count} left</source>

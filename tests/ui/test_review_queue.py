@@ -331,3 +331,42 @@ def test_queue_painting_does_not_leak(make_queue: MakeQueue) -> None:
         gc.enable()
     assert painted >= CALLS
     assert after >= before, f"{before - after} references to None lost over {painted} paints"
+
+
+def test_scanning_from_the_page_fills_the_queue(
+    qtbot: QtBot, tmp_path: Path, settings: QSettings, leader: Actor
+) -> None:
+    from flagged_cases import CASES, ENTERED_ON
+
+    from workstation.services import cases
+    from workstation.store import open_store
+
+    store = open_store(tmp_path / "unscanned.db", create=True)
+    try:
+        for case_no, (agency, facts) in CASES.items():
+            fields = {"case_no": case_no, "agency": agency, "kind": "刑事", "cause": "盗窃"}
+            cases.create_case(store, IMPLICIT_ADMIN, {**fields, **facts}, today=ENTERED_ON)
+        queue = ReviewQueue(store, IMPLICIT_ADMIN, settings=settings)
+        qtbot.addWidget(queue)
+        queue.setMinimumSize(640, 400)
+        queue.show()
+        assert queue.model.rowCount() == 0
+        assert queue.scan_button.isVisibleTo(queue)
+        job = queue.run_scan()
+        assert job is not None
+        qtbot.waitUntil(lambda: job.done, timeout=20_000)
+        qtbot.waitUntil(lambda: queue.scan_label.isVisibleTo(queue), timeout=5_000)
+        found = review.count_anomalies(
+            store, IMPLICIT_ADMIN, review.AnomalyQuery(state="suspected")
+        )
+        assert found > 0
+        assert queue.model.rowCount() == found
+        assert f"{found} 条新疑似" in queue.scan_label.text()
+
+        # A leader reads the queue but does not run scans.
+        read_only = ReviewQueue(store, leader, settings=settings)
+        qtbot.addWidget(read_only)
+        assert not read_only.scan_button.isVisibleTo(read_only)
+        assert read_only.run_scan() is None
+    finally:
+        store.dispose()
