@@ -127,6 +127,9 @@ def parse_date(value: Any) -> dt.date | None:
     if isinstance(value, (int, float)):
         if 19490101 <= value <= 20991231 and float(value).is_integer():
             return parse_text(str(int(value)))
+        if isinstance(value, int) and not FIRST_SERIAL <= value <= LAST_SERIAL + 1:
+            # Checked as an int: a huge one has no float (OverflowError), nor a short str().
+            raise DateUnreadable(f"an integer of {value.bit_length()} bits")
         return from_serial(float(value))
     if isinstance(value, str):
         if not value.strip():

@@ -11,6 +11,7 @@ from typing import Any
 
 from workstation.errors import WorkstationError
 from workstation.importing.readers import Cell, Merge, as_display
+from workstation.importing.safety import detail
 from workstation.paths import resources_dir
 from workstation.vocab import normalise
 
@@ -21,13 +22,16 @@ MIN_FIELDS = 2  # a row naming fewer known fields is not a header
 _BRACKETS = re.compile(r"[(\[【〔［<《{].*?[)\]】〕］>》}]")
 _NOT_WORD = re.compile(r"[\W_]+")
 GROUP_JOIN = "·"
+HEADER_CHARS = 200
 
 
 def header_key(text: str) -> str:
     """A header folded for lookup: no spaces or line breaks, simplified, no punctuation or notes.
 
-    "受理时间\\n（年月日）" and "受 理 時 間" both become "受理时间"."""
-    folded = normalise(text)
+    "受理时间\\n（年月日）" and "受 理 時 間" both become "受理时间". Only the first HEADER_CHARS
+    characters count: a header is a few words, and removing notes takes time quadratic in the
+    length of a cell full of opening brackets."""
+    folded = normalise(text[:HEADER_CHARS])
     without_notes = _BRACKETS.sub("", folded)
     if _NOT_WORD.sub("", without_notes):
         folded = without_notes
@@ -137,6 +141,15 @@ class Header:
         return [c for c in self.columns if c.field is None and c.header]
 
 
+def listed(texts: Sequence[str], *, each: int = 30, most: int = 40) -> str:
+    """Header texts (or sheet names) listed in a message, each cut short (a header cell can
+    hold a whole paragraph, and a message quoting it is no message), control characters out."""
+    shown = [detail(t, each) for t in texts[:most]]
+    if len(texts) > most:
+        shown.append(f"等 {len(texts)} 个")
+    return "、".join(shown)
+
+
 def column_letter(index: int) -> str:
     letters = ""
     index += 1
@@ -187,7 +200,9 @@ def _double(
         group = ""
         merged = _merge_at(merges, row0, c) if merges else None
         if merged is not None and merged.first_row == row0 and merged.last_col > merged.first_col:
-            group = tops[merged.first_col] if merged.first_col < width else ""
+            # A merge can start left of the first column read (over empty cells calamine trims):
+            # its text, if any, is not in this row.
+            group = tops[merged.first_col] if 0 <= merged.first_col < width else ""
         else:
             if tops[c] and c + 1 < width and not tops[c + 1] and subs[c + 1]:
                 fill = tops[c]
@@ -355,7 +370,7 @@ def _find_column(columns: Sequence[Column], name: str) -> int:
     for i, c in enumerate(columns):
         if c.letter == name.upper():
             return i
-    shown = "、".join(c.header for c in columns if c.header)
+    shown = listed([c.header for c in columns if c.header])
     raise MappingError(f"--map 中的列“{name}”在表头中找不到（表头有：{shown}）")
 
 

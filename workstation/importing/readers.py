@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from workstation.importing.safety import FileCheck, FileRefused
+from workstation.importing.safety import FileCheck, FileRefused, detail
 
 # A cell value as readers give it: '' when empty, str, float (calamine gives every number as
 # float; CSV numbers stay text), bool, date, datetime, time or timedelta.
@@ -100,7 +100,13 @@ class Book:
             raise FileRefused(f"文件已加密，请先在 Excel 中取消密码后再导入（{name}）") from None
         except (pc.CalamineError, ValueError, OSError) as exc:
             raise FileRefused(
-                f"文件“{name}”无法作为工作簿读取（文件已损坏或格式不符）：{exc}"
+                f"文件“{name}”无法作为工作簿读取（文件已损坏或格式不符）：{detail(exc)}"
+            ) from None
+        except BaseException as exc:
+            if not is_panic(exc):
+                raise
+            raise FileRefused(
+                f"文件“{name}”无法作为工作簿读取（文件已损坏）：{detail(exc)}"
             ) from None
         self.sheets = [
             SheetInfo(m.name, m.visible == pc.SheetVisibleEnum.Visible, _state(pc, m.visible))
@@ -120,17 +126,29 @@ class Book:
     def _calamine_sheet(self, name: str) -> Sheet:
         import python_calamine as pc
 
+        shown_name = detail(name, 40)
         try:
             sheet = self._calamine.get_sheet_by_name(name)
         except pc.WorksheetNotFound:
-            shown = "、".join(s.name for s in self.sheets)
-            raise FileRefused(f"工作簿中没有名为“{name}”的工作表（有：{shown}）") from None
+            if any(s.name == name for s in self.sheets):
+                # Listed by the workbook, missing from the archive: a damaged file.
+                raise FileRefused(
+                    f"文件“{self.path.name}”的工作表“{shown_name}”无法读取（文件已损坏，找不到其内容）"
+                ) from None
+            shown = "、".join(detail(s.name, 40) for s in self.sheets)
+            raise FileRefused(
+                f"文件“{self.path.name}”中没有名为“{shown_name}”的工作表（有：{shown}）"
+            ) from None
         except pc.PasswordError:
             raise FileRefused(
                 f"文件已加密，请先在 Excel 中取消密码后再导入（{self.path.name}）"
             ) from None
-        except (pc.CalamineError, ValueError) as exc:
-            raise FileRefused(f"工作表“{name}”无法读取（文件已损坏）：{exc}") from None
+        except BaseException as exc:
+            if not isinstance(exc, (pc.CalamineError, ValueError)) and not is_panic(exc):
+                raise
+            raise FileRefused(
+                f"文件“{self.path.name}”的工作表“{shown_name}”无法读取（文件已损坏）：{detail(exc)}"
+            ) from None
         start = sheet.start
         end = sheet.end
         if start is None or end is None:
@@ -179,22 +197,31 @@ def _calamine_rows(sheet: Any, file_name: str) -> Iterator[tuple[int, list[Cell]
     try:
         for index, row in enumerate(sheet.iter_rows()):
             yield index + 1, row
-    except (pc.CalamineError, ValueError) as exc:
-        raise FileRefused(f"文件“{file_name}”读取中出错（文件已损坏）：{exc}") from None
+    except BaseException as exc:
+        if not isinstance(exc, (pc.CalamineError, ValueError)) and not is_panic(exc):
+            raise  # GeneratorExit among others
+        raise FileRefused(f"文件“{file_name}”读取中出错（文件已损坏）：{detail(exc)}") from None
+
+
+def is_panic(exc: BaseException) -> bool:
+    """A Rust panic in calamine (a damaged file it did not expect) reaches Python as pyo3's
+    PanicException, a BaseException that `except Exception` would let through to the user."""
+    return type(exc).__name__ == "PanicException"
 
 
 def detect_encoding(path: Path) -> str:
     """UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 (a superset of GBK, GB2312).
 
-    Decided from the bytes of the whole file, read in chunks, not from its name."""
+    Decided from the bytes of the whole file, read in chunks, not from its name; a file whose
+    byte-order mark promises UTF-8 or UTF-16 must keep that promise to the end."""
     with path.open("rb") as handle:
         head = handle.read(4)
+        candidates: tuple[str, ...] = ("utf-8", "gb18030")
         if head.startswith(codecs.BOM_UTF8):
-            return "utf-8-sig"
-        if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            return "utf-16"
-        handle.seek(0)
-        for encoding in ("utf-8", "gb18030"):
+            candidates = ("utf-8-sig",)
+        elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            candidates = ("utf-16",)
+        for encoding in candidates:
             decoder = codecs.getincrementaldecoder(encoding)()
             handle.seek(0)
             try:
@@ -219,9 +246,13 @@ def detect_delimiter(path: Path, encoding: str) -> str:
                 lines.append(line)
             if len(lines) >= _SNIFF_LINES:
                 break
+    csv.field_size_limit(CSV_FIELD_LIMIT)
     best, best_score = ",", 0.0
     for delimiter in _DELIMITERS:
-        counts = [len(next(csv.reader([line], delimiter=delimiter))) - 1 for line in lines]
+        try:
+            counts = [len(next(csv.reader([line], delimiter=delimiter))) - 1 for line in lines]
+        except csv.Error:
+            continue  # a cell too large for any ledger: reading the rows will say which
         counts = [c for c in counts if c > 0]
         if not counts:
             continue
@@ -241,9 +272,13 @@ def _csv_rows(path: Path, encoding: str, delimiter: str) -> Iterator[tuple[int, 
             for number, row in enumerate(reader, start=1):
                 yield number, row
         except csv.Error as exc:
-            raise FileRefused(f"CSV 文件“{path.name}”第 {number + 1} 行无法读取：{exc}") from None
+            raise FileRefused(
+                f"CSV 文件“{path.name}”第 {number + 1} 行无法读取：{detail(exc)}"
+            ) from None
         except UnicodeDecodeError as exc:
-            raise FileRefused(f"CSV 文件“{path.name}”含有无法识别的文字编码：{exc}") from None
+            raise FileRefused(
+                f"CSV 文件“{path.name}”含有无法识别的文字编码：{detail(exc)}"
+            ) from None
 
 
 def as_display(value: Cell) -> str:

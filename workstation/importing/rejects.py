@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import glob
 import os
 from collections.abc import Sequence
 from pathlib import Path
@@ -25,13 +26,41 @@ def check_target(path: Path) -> None:
         raise WorkstationError(f"问题行文件所在的文件夹“{path.parent}”不存在")
     if path.is_dir():
         raise WorkstationError(f"“{path}”是一个文件夹")
+    _remove_leftovers(path)
+
+
+def _remove_leftovers(path: Path) -> None:
+    """Delete what an import killed mid-way left beside `path`: its temporary rejects workbook,
+    which holds the rejected rows (reporters' names and phones among them). Only files of
+    processes that are gone; where that cannot be told (not POSIX), none."""
+    if os.name != "posix":
+        return
+    prefix = f".{path.name}."
+    for leftover in path.parent.glob(f"{glob.escape(prefix)}*.tmp"):
+        pid = leftover.name[len(prefix) : -len(".tmp")]
+        if pid.isdigit() and not _alive(int(pid)):
+            leftover.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # someone else's process
+    return True
 
 
 def _cell(ws: Any, value: Cell) -> Any:
     from openpyxl.cell import WriteOnlyCell
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
     if isinstance(value, dt.timedelta):
         value = str(value)
+    if isinstance(value, str):
+        # Control characters a CSV may carry cannot be stored in a workbook: shown as �.
+        value = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
     cell = WriteOnlyCell(ws, value=None if value == "" else value)
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         # Text that Excel would take for a formula stays text (DESIGN §7).

@@ -10,6 +10,7 @@ import zlib
 from pathlib import Path
 
 from workstation.errors import WorkstationError
+from workstation.importing import ole2
 
 ZIP_MAGIC = b"PK\x03\x04"
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -53,6 +54,16 @@ class FileCheck:
 
 def _name(path: Path) -> str:
     return path.name
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]+")
+
+
+def detail(what: object, limit: int = 200) -> str:
+    """A library's error (or a part's name) as quoted in a message: control characters out, and
+    cut short, for a damaged file can make it repeat kilobytes of the file's own bytes."""
+    text = _CONTROL.sub(" ", str(what))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def check_file(path: Path) -> FileCheck:
@@ -125,8 +136,9 @@ def check_zip(path: Path) -> int:
         archive = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
         raise FileRefused(f"文件“{name}”已损坏（压缩包不完整），无法作为工作簿读取") from None
-    except (OSError, ValueError, EOFError, struct.error) as exc:
-        raise FileRefused(f"文件“{name}”已损坏，无法读取：{exc}") from exc
+    except (OSError, ValueError, EOFError, struct.error, NotImplementedError) as exc:
+        # NotImplementedError: a damaged header can claim a zip version or method unknown to us.
+        raise FileRefused(f"文件“{name}”已损坏，无法读取：{detail(exc)}") from exc
     with archive:
         infos = archive.infolist()
         if len(infos) > MAX_ZIP_ENTRIES:
@@ -171,14 +183,14 @@ def _check_sizes(name: str, info: zipfile.ZipInfo) -> None:
         raise FileRefused(f"文件已加密，请先在 Excel 中取消密码后再导入（{name}）")
     if info.file_size > MAX_ENTRY_BYTES:
         raise FileRefused(
-            f"文件“{name}”中的部件 {info.filename} 解压后有 {info.file_size / 1048576:.0f} MB，"
-            "超过上限，疑似压缩炸弹，拒绝读取"
+            f"文件“{name}”中的部件 {detail(info.filename, 100)} 解压后有 "
+            f"{info.file_size / 1048576:.0f} MB，超过上限，疑似压缩炸弹，拒绝读取"
         )
     if info.file_size > RATIO_FLOOR_BYTES:
         ratio = info.file_size / max(info.compress_size, 1)
         if ratio > MAX_RATIO:
             raise FileRefused(
-                f"文件“{name}”中的部件 {info.filename} 压缩比高达 {ratio:.0f} 倍，"
+                f"文件“{name}”中的部件 {detail(info.filename, 100)} 压缩比高达 {ratio:.0f} 倍，"
                 "疑似压缩炸弹，拒绝读取"
             )
 
@@ -228,11 +240,12 @@ def _check_xml_part(name: str, archive: zipfile.ZipFile, info: zipfile.ZipInfo) 
     """No DOCTYPE or ENTITY in the prolog; the part inflates to exactly its declared size.
 
     Returns the cells calamine's grid may hold (worksheets), else 0."""
+    member = detail(info.filename, 100)
     extent = _Extent() if info.filename.startswith("xl/worksheets/") else None
     try:
         with archive.open(info) as part:
             head = part.read(PROLOG_BYTES)
-            _check_prolog(name, info.filename, head, complete=len(head) < PROLOG_BYTES)
+            _check_prolog(name, member, head, complete=len(head) < PROLOG_BYTES)
             inflated = len(head)
             if extent is not None:
                 extent.feed(head)
@@ -243,13 +256,13 @@ def _check_xml_part(name: str, archive: zipfile.ZipFile, info: zipfile.ZipInfo) 
                 if extent is not None:
                     extent.feed(chunk)
     except zipfile.BadZipFile as exc:
-        raise FileRefused(f"文件“{name}”已损坏（{info.filename}：{exc}），无法读取") from None
+        raise FileRefused(f"文件“{name}”已损坏（{member}：{detail(exc)}），无法读取") from None
     except (OSError, EOFError, ValueError, NotImplementedError, RuntimeError) as exc:
-        raise FileRefused(f"文件“{name}”已损坏或格式不受支持（{info.filename}）：{exc}") from None
+        raise FileRefused(f"文件“{name}”已损坏或格式不受支持（{member}）：{detail(exc)}") from None
     except zlib.error as exc:
-        raise FileRefused(f"文件“{name}”已损坏（{info.filename} 无法解压）：{exc}") from None
+        raise FileRefused(f"文件“{name}”已损坏（{member} 无法解压）：{detail(exc)}") from None
     if inflated != info.file_size:
-        raise FileRefused(f"文件“{name}”中的部件 {info.filename} 实际大小与声明不符，拒绝读取")
+        raise FileRefused(f"文件“{name}”中的部件 {member} 实际大小与声明不符，拒绝读取")
     return extent.cells if extent is not None else 0
 
 
@@ -277,7 +290,8 @@ def _check_prolog(name: str, part: str, head: bytes, *, complete: bool) -> None:
 
 
 def check_ole2(path: Path) -> None:
-    """An OLE2 file is a legacy .xls, or an encrypted .xlsx (EncryptionInfo stream): refuse that."""
+    """An OLE2 file is a legacy .xls, or an encrypted .xlsx (EncryptionInfo stream): refuse that,
+    and a compound file whose sector chains calamine could not follow safely."""
     markers = [m.encode("utf-16-le") for m in _ENCRYPTION_MARKERS]
     overlap = max(len(m) for m in markers)
     tail = b""
@@ -287,3 +301,9 @@ def check_ole2(path: Path) -> None:
             if any(m in window for m in markers):
                 raise FileRefused(f"文件已加密，请先在 Excel 中取消密码后再导入（{_name(path)}）")
             tail = window[-overlap:]
+    try:
+        ole2.check_structure(path, max_cells=MEMORY_LIMIT_BYTES // CELL_BYTES)
+    except ole2.Damaged as exc:
+        raise FileRefused(
+            f"文件“{_name(path)}”已损坏（工作簿结构有误：{exc}），无法作为工作簿读取"
+        ) from None

@@ -21,9 +21,10 @@ from workstation.importing.headers import (
     MappingError,
     apply_map,
     detect_header,
+    listed,
 )
 from workstation.importing.readers import Book, Cell, Sheet, SheetInfo, as_display
-from workstation.importing.safety import FileCheck, FileRefused, check_file
+from workstation.importing.safety import FileCheck, FileRefused, check_file, detail
 from workstation.importing.values import Converter, convert_block
 from workstation.services.fields import FieldProblem
 from workstation.vocab import CATEGORY, normalise
@@ -140,13 +141,17 @@ class Source:
         self, wanted: str | None, header_row: int | None
     ) -> tuple[SheetInfo, Sheet, Header, list[tuple[int, list[Cell]]]]:
         infos = self.book.sheets
+        if not infos:
+            raise FileRefused(f"文件“{self.path.name}”中没有工作表，无法导入")
         if wanted is not None and self.check.format != "csv":
             chosen = [s for s in infos if s.name == wanted]
             if not chosen:
                 chosen = [s for s in infos if normalise(s.name) == normalise(wanted)]
             if not chosen:
-                shown = "、".join(s.name for s in infos)
-                raise FileRefused(f"工作簿中没有名为“{wanted}”的工作表（有：{shown}）")
+                shown = listed([s.name for s in infos])
+                raise FileRefused(
+                    f"文件“{self.path.name}”中没有名为“{wanted}”的工作表（有：{shown}）"
+                )
             candidates = chosen
         else:
             candidates = [s for s in infos if s.visible]
@@ -155,19 +160,23 @@ class Source:
             if found is not None:
                 return (info, *found)
         if header_row is not None:
-            raise MappingError(f"第 {header_row} 行不像表头（表头应是文字，不含日期或数字）")
+            raise MappingError(
+                f"文件“{self.path.name}”第 {header_row} 行不像表头（表头应是文字，不含日期或数字）"
+            )
         hidden = [s for s in infos if not s.visible and s not in candidates]
         for info in hidden:
             if self._header_of(info, None) is not None:
                 raise FileRefused(
-                    f"可见的工作表中找不到表头；隐藏的工作表“{info.name}”中有，"
-                    f"如需导入它请用 --sheet “{info.name}”"
+                    f"文件“{self.path.name}”可见的工作表中找不到表头；"
+                    f"隐藏的工作表“{detail(info.name, 40)}”中有，"
+                    f"如需导入它请用 --sheet “{detail(info.name, 40)}”"
                 )
         labels = self.module.LABELS
         example = "、".join(labels[f] for f in self.module.REQUIRED)
-        where = "、".join(f"“{s.name}”" for s in candidates) or "（没有可见的工作表）"
+        sheets = "、".join(f"“{s.name}”" for s in candidates) or "（没有可见的工作表）"
+        where = f"文件“{self.path.name}”的工作表{sheets}"
         if self.check.format == "csv":
-            where = "CSV 文件"
+            where = f"CSV 文件“{self.path.name}”"
         raise FileRefused(
             f"在{where}的前 {SCAN_ROWS} 行中找不到表头：至少要有两列的标题能识别（如 {example}）；"
             "可用 --header-row 指定表头所在行，用 --map “列名=字段” 指定列"
@@ -195,11 +204,12 @@ class Source:
         missing = [f for f in self.module.REQUIRED if f not in present]
         if missing:
             names = "、".join(f"“{labels[f]}”" for f in missing)
-            shown = "、".join(c.header for c in self.header.columns if c.header)
+            shown = listed([c.header for c in self.header.columns if c.header])
             rows = "、".join(str(r) for r in self.header.rows)
             raise MappingError(
-                f"表头（第 {rows} 行：{shown}）中找不到{names}列；可用 --map “列名={missing[0]}” "
-                f"指定哪一列是{labels[missing[0]]}，或用 --set “{labels[missing[0]]}=值” "
+                f"文件“{self.path.name}”的表头（第 {rows} 行：{shown}）中找不到{names}列；"
+                f"可用 --map “列名={missing[0]}” 指定哪一列是{labels[missing[0]]}，"
+                f"或用 --set “{labels[missing[0]]}=值” "
                 "给所有行填同一个值"
             )
 

@@ -26,6 +26,8 @@ from workstation.vocab import Vocabulary, classify_category, normalise
 _ANONYMOUS = {"匿名": True, "实名": False, "署名": False, "具名": False}
 _MISS = object()
 CACHE_LIMIT = 100_000
+QUOTE_LIMIT = 50  # characters of a cell quoted in a rejected row's reason
+MESSAGE_LIMIT = 300  # a reason longer than this quotes too much of the cell
 
 
 def cell_text(cell: Cell) -> str:
@@ -220,6 +222,19 @@ def amount(field: str, label: str, *, scale: int = 1) -> Converter:
     return Cached(read)
 
 
+def short_quotes(message: str, cell: Cell) -> str:
+    """A problem's message with the cell it quotes cut short: a rejected row's reason names the
+    value (受理时间“2021-13-05”无法识别), but not a whole paragraph pasted into a date column."""
+    if len(message) <= MESSAGE_LIMIT:
+        return message
+    text = _shown(cell)
+    if len(text) > QUOTE_LIMIT and text in message:
+        message = message.replace(text, text[: QUOTE_LIMIT - 1] + "…")
+    if len(message) > MESSAGE_LIMIT:  # the cell quoted in another form
+        message = message[: MESSAGE_LIMIT - 60] + "…" + message[-59:]
+    return message
+
+
 def convert_block(
     block: Sequence[Sequence[Cell]], columns: Mapping[str, tuple[int, Converter]]
 ) -> list[tuple[dict[str, Any], dict[str, str]]]:
@@ -237,7 +252,7 @@ def convert_block(
             row_problems = problems[k]
             if row_problems is None:
                 row_problems = problems[k] = {}
-            row_problems[problem.field] = problem.message
+            row_problems[problem.field] = short_quotes(problem.message, cells[k])
     rows = [dict(zip(names, row, strict=True)) for row in zip(*values_by_column, strict=True)]
     if not names:
         rows = [{} for _ in range(n)]

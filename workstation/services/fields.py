@@ -100,6 +100,9 @@ def read_phone(field: str, label: str, value: Any) -> str | None:
     return text
 
 
+MAX_AMOUNT_YUAN = decimal.Decimal(10) ** 12
+
+
 def read_amount_fen(field: str, label: str, value: Any) -> int | None:
     """Money in yuan (number or text such as “1,200.50元”) → integer fen."""
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -114,6 +117,10 @@ def read_amount_fen(field: str, label: str, value: Any) -> int | None:
         raise FieldProblem(field, f"{label}“{value}”不是有效金额") from None
     if not yuan.is_finite() or yuan < 0:
         raise FieldProblem(field, f"{label}“{value}”不是有效金额")
+    if yuan > MAX_AMOUNT_YUAN:
+        # Beyond any real case (an 18-digit ID number pasted into the column), and beyond what
+        # the store's 64-bit integer column can hold in fen.
+        raise FieldProblem(field, f"{label}“{value}”超出合理范围（不超过一万亿元）")
     return int((yuan * 100).quantize(decimal.Decimal(1), rounding=decimal.ROUND_HALF_UP))
 
 
