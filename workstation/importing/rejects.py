@@ -90,6 +90,8 @@ def write_rejects(
         ws.append([_cell(ws, v) for v in values[:width]] + [number, _cell(ws, reason)])
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
+        # Readable by its owner only, as the store is: the rows hold reporters' names and phones.
+        os.close(os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600))
         workbook.save(temporary)
     except OSError as exc:
         temporary.unlink(missing_ok=True)
