@@ -291,7 +291,7 @@ class Startup(QObject):
             self.store = store
             return actor
 
-        if not _has_accounts(backup, key):
+        if not vault.file_has_accounts(backup, key):
             try:
                 restore_as(IMPLICIT_ADMIN)
             except WorkstationError as exc:
@@ -600,16 +600,6 @@ class _Deferred(WorkstationError):
 
     def __init__(self) -> None:
         super().__init__("")
-
-
-def _has_accounts(path: Path, key: bytes | None) -> bool:
-    from workstation.store.engine import raw_connect
-
-    conn = raw_connect(path, key, read_only=True)
-    try:
-        return bool(conn.execute("SELECT count(*) FROM users").fetchone()[0])
-    finally:
-        conn.close()
 
 
 def build(

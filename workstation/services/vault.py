@@ -128,6 +128,20 @@ def key_slots(store: Store, actor: Actor) -> list[str]:
     return slot_logins(keyring_path(store.path))
 
 
+def file_has_accounts(path: Path, key: bytes | None) -> bool:
+    """Whether a store file (a backup, say) has user accounts (read-only; nothing written)."""
+    try:
+        conn = raw_connect(path, key, read_only=True)
+        try:
+            return bool(conn.execute("SELECT count(*) FROM users").fetchone()[0])
+        finally:
+            conn.close()
+    except Exception as exc:
+        if not _is_database_error(exc):
+            raise
+        raise WorkstationError(f"无法读取“{path.name}”中的用户") from exc
+
+
 def sign_in_from_file(path: Path, key: bytes | None, login: str, password: str) -> Actor:
     """The acting user as a store *file* knows them (read-only; nothing counted or written):
     for restoring over a store too damaged to sign in to, the backup names its admins."""
