@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
-from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
-from PySide6.QtGui import QPainter, QPaintEvent, QPalette
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtCore import QItemSelection, QItemSelectionModel
+from PySide6.QtWidgets import QAbstractItemView, QWidget
 
 from ui.leads_model import Column, LeadsModel
+from ui.paged_model import PagedTableView
 
 # Reselecting after a reload looks this many rows either side of where a lead was.
 RESELECT_WINDOW = 200
@@ -38,64 +38,20 @@ _COLUMN_SAMPLES: dict[Column, str] = {
 }
 
 
-class LeadsTableView(QTableView):
-    """A table view set up for a windowed model: uniform rows, nothing that reads every row."""
+class LeadsTableView(PagedTableView):
+    """The shared windowed table view, with several leads selectable at once for bulk edits,
+    keeping its selection over a reload."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self._placeholder = ""
         self.setObjectName("leadsTable")
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setAlternatingRowColors(True)
-        self.setWordWrap(False)
-        self.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.setCornerButtonEnabled(False)
         self.setShowGrid(False)
-        rows = self.verticalHeader()
-        rows.setVisible(False)
-        # Fixed heights: resizing rows to contents would fetch every row of the store.
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rows.setDefaultSectionSize(self.fontMetrics().height() + 10)
-        columns = self.horizontalHeader()
-        columns.setSectionsMovable(True)
-        columns.setHighlightSections(False)
-        columns.setStretchLastSection(True)
-        columns.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        columns.setSortIndicatorShown(True)
+        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 10)
 
-    def set_placeholder_text(self, text: str) -> None:
-        """What the empty table says (no leads, or none matching the filters)."""
-        self._placeholder = text
-        self.viewport().update()
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        super().paintEvent(event)
-        model = self.model()
-        if model is None or model.rowCount() > 0 or not self._placeholder:
-            return
-        painter = QPainter(self.viewport())
-        painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
-        area = self.viewport().rect().adjusted(0, 24, 0, 0)
-        flags = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop
-        painter.drawText(area, int(flags), self._placeholder)
-        painter.end()
-
-    def fit_columns(self) -> None:
+    def fit_columns(self, samples: Mapping[int, str] | None = None) -> None:
         """Widths from the font: each column fits its typical content and its title."""
-        metrics = self.fontMetrics()
-        header = self.horizontalHeader()
-        model = self.model()
-        arrow_and_margins = 36
-        for column, sample in _COLUMN_SAMPLES.items():
-            title = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
-            width = max(
-                metrics.horizontalAdvance(sample) + 16,
-                metrics.horizontalAdvance(title) + arrow_and_margins,
-            )
-            header.resizeSection(column, width)
+        super().fit_columns(_COLUMN_SAMPLES if samples is None else samples)
 
     def selected_row_numbers(self, limit: int) -> list[int] | None:
         """The selected rows in order, from the selection's ranges (not one index per cell);
