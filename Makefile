@@ -12,7 +12,7 @@ $(BIN)/python:
 
 # Re-install whenever the pinned dependencies change.
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[gui,test]'
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[gui,server,test]'
 	touch $(STAMP)
 
 run: $(STAMP)

@@ -10,7 +10,7 @@ import unicodedata
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
-OUT_DIR = REPO_ROOT / "resources" / "vocab"
+OUT_DIR = REPO_ROOT / "workstation" / "resources" / "vocab"
 SOURCE_NOTE = (
     "OpenCC (https://github.com/BYVoid/OpenCC), Apache License 2.0; see OPENCC-LICENSE.txt"
 )

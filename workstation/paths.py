@@ -10,8 +10,9 @@ DATA_DIR_ENV = "WORKSTATION_DATA_DIR"
 
 
 def resources_dir() -> Path:
-    """The repository's (or bundle's) resources folder: fonts, vocabularies, translations."""
-    return Path(__file__).resolve().parent.parent / "resources"
+    """The package's resources folder (fonts, vocabularies, translations): inside the package,
+    so an installed wheel and a PyInstaller bundle carry it as well as a source checkout."""
+    return Path(__file__).resolve().parent / "resources"
 
 
 def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
