@@ -1,4 +1,4 @@
-"""The crash dialog, and the background job helper that keeps long work off the GUI thread."""
+"""The background job helper that keeps long work off the GUI thread."""
 
 from __future__ import annotations
 
@@ -11,41 +11,13 @@ from PySide6.QtCore import Qt, QThread
 from PySide6.QtWidgets import QApplication, QProgressDialog, QPushButton
 from pytestqt.qtbot import QtBot
 
-from ui import crash
 from ui.jobs import BackgroundJob, attach_progress_dialog
 from workstation.errors import StoreError
 
 if TYPE_CHECKING:
-    from conftest import MessageBoxes
+    pass
 
 pytestmark = pytest.mark.gui
-
-
-def _raise_and_hook(exc: BaseException) -> None:
-    try:
-        raise exc
-    except BaseException as caught:
-        crash.excepthook(type(caught), caught, caught.__traceback__)
-
-
-def test_a_bug_shows_the_crash_dialog_with_the_traceback(
-    message_boxes: MessageBoxes, capsys: pytest.CaptureFixture[str]
-) -> None:
-    _raise_and_hook(RuntimeError("boom in a slot"))
-    assert len(message_boxes.seen) == 1
-    text, details = message_boxes.seen[0]
-    assert text == "工作站遇到了一个意外错误。"
-    assert "Traceback" in details
-    assert "RuntimeError: boom in a slot" in details
-    assert "RuntimeError: boom in a slot" in capsys.readouterr().err
-
-
-def test_a_user_problem_shows_its_chinese_message_without_a_traceback(
-    message_boxes: MessageBoxes, capsys: pytest.CaptureFixture[str]
-) -> None:
-    _raise_and_hook(StoreError("数据库已被另一程序锁定"))
-    assert message_boxes.seen == [("数据库已被另一程序锁定", "")]
-    capsys.readouterr()
 
 
 def _wait_for_gate(gate: threading.Event) -> Callable[..., object]:

@@ -82,11 +82,13 @@ def _common(parser: argparse.ArgumentParser, *, top: bool) -> None:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from workstation import __version__
     from workstation.cli import commands
 
     parser = argparse.ArgumentParser(prog="workstation", description="案件监督工作站 命令行")
-    parser.add_argument("--version", action="version", version=f"workstation {__version__}")
+    # Answered by main() before parsing (see cli/version_cmd.py); here for --help.
+    parser.add_argument(
+        "--version", action="store_true", help="显示版本、数据库结构版本、Python 和库的版本"
+    )
     _common(parser, top=True)
     common = argparse.ArgumentParser(add_help=False)
     _common(common, top=False)
@@ -105,11 +107,18 @@ def _utf8_stdio() -> Iterator[None]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     with _utf8_stdio():
+        from workstation.cli import version_cmd
+        from workstation.diagnostics import run_logged, setup_logging
+
+        argv = sys.argv[1:] if argv is None else list(argv)
+        if version_cmd.wanted(argv):
+            return version_cmd.run(argv)
         parser = build_parser()
         args = parser.parse_args(argv)
+        setup_logging(args.data_dir)
         ctx = Context(args)
         try:
-            return int(args.handler(ctx) or 0)
+            return int(run_logged(args, lambda: args.handler(ctx)) or 0)
         except ValidationError as exc:
             for field, message in exc.problems.items():
                 print(f"错误：{message}（字段 {field}）", file=sys.stderr)

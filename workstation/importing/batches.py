@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from workstation import clock
+from workstation import clock, diagnostics
 from workstation import settings as settings_mod
 from workstation.errors import Cancelled
 from workstation.importing import rejects as rejects_mod
@@ -69,6 +69,7 @@ def _reason(problems: dict[str, str], order: Sequence[str]) -> tuple[str, str]:
     return fields[0], "；".join(problems[f] for f in fields)
 
 
+@diagnostics.logged("import")
 def run_import(
     store: Store,
     actor: Actor,

@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from workstation import clock
+from workstation import clock, diagnostics
 from workstation import settings as settings_mod
 from workstation.briefs import compute as figures
 from workstation.briefs import text
@@ -186,6 +186,7 @@ def _confirmed(store: Store, actor: Actor, limit: int) -> tuple[int, tuple[Confi
     )
 
 
+@diagnostics.logged("brief figures")
 def compute(
     store: Store,
     actor: Actor,
@@ -360,6 +361,7 @@ def _record(store: Store, actor: Actor, brief: Brief, file: BriefFile, temporary
         temporary.replace(target)
 
 
+@diagnostics.logged("brief")
 def _render(
     store: Store,
     actor: Actor,

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import Select, Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from workstation import diagnostics
 from workstation import settings as settings_mod
 from workstation.errors import Cancelled
 from workstation.models import Anomaly, Case, Lead, Unit, utcnow
@@ -577,6 +578,7 @@ def _cycle_collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+@diagnostics.logged("scan")
 def scan(
     store: Store,
     actor: Actor,

@@ -24,9 +24,11 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from workstation import diagnostics
 from workstation.errors import Cancelled, StoreError
 from workstation.store.crypto import fsync_dir, keyring_path
 from workstation.store.engine import (
+    SERVER_BACKUP,
     KeyRequired,
     WrongKey,
     _is_database_error,
@@ -251,6 +253,7 @@ def _keep_setting(store: Store) -> int:
         return DEFAULT_KEEP
 
 
+@diagnostics.logged("backup")
 def backup_file(
     store_path: Path,
     key: bytes | None = None,
@@ -317,7 +320,7 @@ def take_backup(
     """Back up an open store while it is in use; keeps the newest `backup_keep` (a setting)
     unless `keep` says otherwise. Only SQLite files can be backed up here."""
     if store.path is None:
-        raise StoreError("服务器数据库请用数据库服务器自己的备份工具备份")
+        raise StoreError(SERVER_BACKUP)
     return backup_file(
         store.path,
         store.key,
@@ -423,6 +426,7 @@ def _settle_current(store_path: Path, key: bytes | None) -> None:
         conn.close()
 
 
+@diagnostics.logged("restore")
 def restore(
     store_path: Path,
     backup: Path,
