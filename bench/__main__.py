@@ -7,7 +7,15 @@ import subprocess
 import sys
 import time
 
-BENCHES = ["normalise_bench", "demo_bench", "import_bench", "scan_bench", "brief_bench", "ui_bench"]
+BENCHES = [
+    "normalise_bench",
+    "demo_bench",
+    "import_bench",
+    "scan_bench",
+    "brief_bench",
+    "ui_bench",
+    "startup_bench",
+]
 
 
 def main(argv: list[str]) -> int:

@@ -8,16 +8,14 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QCoreApplication, QObject, QThreadPool, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QMenu, QMessageBox, QProgressDialog, QWidget
 
-from ui import crash, fonts, i18n
-from ui.idle_lock import IdleLock
+from ui import crash_dialog, fonts, i18n
 from ui.jobs import BackgroundJob, Work, attach_progress_dialog
-from ui.login import FirstAdminDialog, LoginDialog, PasswordDialog
 from ui.main_window import MainWindow
 from workstation.errors import WorkstationError
 from workstation.paths import APP_NAME, default_store_path
@@ -29,12 +27,23 @@ from workstation.services.auth import (
     needs_login,
     sign_in,
 )
-from workstation.store import Store, open_store
+from workstation.store import Store, head_revision, open_store, start_check
+
+if TYPE_CHECKING:  # imported when first needed: most starts show no dialog (ui.login)
+    from ui.idle_lock import IdleLock
+    from ui.login import FirstAdminDialog, LoginDialog
 
 ORGANIZATION_NAME = "CaseSupervision"
 APPLICATION_NAME = APP_NAME
 PASSWORD_ENV = "WORKSTATION_PASSWORD"
+# Set (to anything): print "first-paint <unix time> <CPU s>" once the leads view has painted rows,
+# then quit (bench/startup_bench.py times start-ups with it).
+FIRST_PAINT_ENV = "WORKSTATION_FIRST_PAINT_EXIT"
 SHUTDOWN_WAIT_MS = 30_000
+# Up to this size the check at start runs on the GUI thread (PRAGMA quick_check: tens of ms);
+# a bigger store, or one that needs a migration (with its backup), is opened off the GUI thread
+# behind the start-up screen (ui.splash).
+CHECK_INLINE_BYTES = 16 * 2**20
 
 
 @dataclasses.dataclass(frozen=True)
@@ -152,6 +161,10 @@ class Startup(QObject):
         self.backup_job: BackgroundJob | None = None
         self.damage_check: Any = None
         self.restore_box: QMessageBox | None = None
+        self.open_job: BackgroundJob | None = None  # opening behind the start-up screen
+        self.splash: Any = None  # ui.splash.StartupSplash while it is shown
+        self._sound_file: Path | None = None  # checked (or trusted) at start: see start_check
+        self._closed = False
 
     def start(self) -> None:
         try:
@@ -161,6 +174,9 @@ class Startup(QObject):
 
                 if crypto.is_encrypted(path):
                     self._ask_login_encrypted(path)
+                    return
+                if self._needs_splash(path):
+                    self._open_behind_splash(path)
                     return
                 if not self._checked(path, None):
                     return
@@ -201,19 +217,125 @@ class Startup(QObject):
             )
         return Path(self.options.db)
 
+    # --- slow work before the window: behind the start-up screen -----------------------------
+
+    def _needs_splash(self, path: Path, key: bytes | None = None) -> bool:
+        """Whether opening takes long: a migration is due (a backup first), or a big store's
+        integrity check is. Cheap to ask: the file's header and size, its schema revision."""
+        from workstation.store.engine import _is_database_error, file_is_plain_sqlite
+        from workstation.store.integrity import schema_revision
+
+        if key is None and not file_is_plain_sqlite(path):
+            return False  # empty, or not SQLite: opening it says what is wrong, at once
+        if path.stat().st_size > CHECK_INLINE_BYTES and start_check.check_due(path):
+            return True
+        try:
+            revision = schema_revision(path, key)
+        except Exception as exc:
+            if not _is_database_error(exc):
+                raise
+            return False  # unreadable: the check at start reports it
+        return revision is not None and revision != head_revision()
+
+    def _open_behind_splash(
+        self,
+        path: Path,
+        key: bytes | None = None,
+        login: tuple[str, str] | None = None,
+    ) -> None:
+        """Check, back up and migrate the store off the GUI thread, with the start-up screen
+        saying which; then on as usual (or the restore offer for a damaged store). An encrypted
+        store comes with its key and the (login, password) that unlocked it, to sign in with."""
+        from ui.splash import STAGE_CHECK, StageRelay, StartupSplash
+        from workstation.store.integrity import check_at_start
+
+        check_due = start_check.check_due(path)
+        relay = StageRelay(self)
+        splash = StartupSplash(str(path))
+        relay.stage.connect(splash.set_stage)
+        if check_due:
+            splash.set_stage(STAGE_CHECK)
+        self.splash = splash
+        splash.show_centred()
+
+        def work(_progress: Callable[[int, int], None], _cancelled: Callable[[], bool]) -> Any:
+            if check_due:
+                check = check_at_start(path, key)
+                if not check.ok:
+                    return check
+                start_check.record_checked(path)
+            store = open_store(path, key=key, on_stage=relay.report)
+            if login is None:
+                return store, None
+            try:
+                return store, sign_in(store, *login, session_start=True)
+            except BaseException:
+                store.dispose()
+                raise
+
+        def opened(result: object) -> None:
+            self._close_splash()
+            if isinstance(result, tuple):
+                store, actor = result
+                if self._closed:  # quit meanwhile
+                    store.dispose()
+                elif actor is None:
+                    self._sound_file = path
+                    self._opened(store, False)
+                else:
+                    self._sound_file = path
+                    self.store = store
+                    self._show(actor)
+                return
+            if self._closed:
+                return
+            start_check.forget(path)
+            self.damage_check = result
+            self._offer_restore(path, key, result)
+
+        def failed(exc: object) -> None:
+            self._close_splash()
+            if self._closed:
+                return
+            if isinstance(exc, WorkstationError):
+                self._fail(exc.message)
+                return
+            assert isinstance(exc, BaseException)
+            sys.excepthook(type(exc), exc, exc.__traceback__)
+            self._fail(QCoreApplication.translate("Startup", "The store could not be opened."))
+
+        job = BackgroundJob(work, self)
+        self.open_job = job
+        job.succeeded.connect(opened)
+        job.failed.connect(failed)
+        job.start()
+
+    def _close_splash(self) -> None:
+        if self.splash is not None:
+            self.splash.hide()
+            self.splash.deleteLater()
+            self.splash = None
+
     # --- an encrypted or damaged store --------------------------------------------------------
 
     def _checked(self, path: Path, key: bytes | None) -> bool:
-        """The integrity check at start; a damaged store is not opened: the newest good backup
-        is offered instead (returns False, the offer is on screen)."""
+        """The integrity check at start, unless the file is as this app left it after a passing
+        check (workstation.store.start_check); a damaged store is not opened: the newest good
+        backup is offered instead (returns False, the offer is on screen)."""
         from workstation.store.engine import file_is_plain_sqlite
         from workstation.store.integrity import check_at_start
 
         if key is None and not file_is_plain_sqlite(path):
             return True  # not SQLite at all: opening it says it is not a store
+        if not start_check.check_due(path):
+            self._sound_file = path
+            return True
         check = check_at_start(path, key)
         if check.ok:
+            start_check.record_checked(path)
+            self._sound_file = path
             return True
+        start_check.forget(path)
         self.damage_check = check
         self._offer_restore(path, key, check)
         return False
@@ -225,6 +347,11 @@ class Startup(QObject):
 
         def authenticate(login: str, password: str) -> Actor:
             key = crypto.unlock_store(path, login, password)
+            if self._needs_splash(path, key):
+                # A migration or a big store's check: on behind the start-up screen.
+                self._drop_dialogs()
+                self._open_behind_splash(path, key, (login, password))
+                raise _Deferred()
             if not self._checked(path, key):
                 raise _Deferred()
             store = open_store(path, key=key)
@@ -235,6 +362,8 @@ class Startup(QObject):
                 raise
             self.store = store
             return actor
+
+        from ui.login import LoginDialog
 
         dialog = LoginDialog(
             authenticate,
@@ -302,6 +431,8 @@ class Startup(QObject):
 
         def authenticate(login: str, password: str) -> Actor:
             return restore_as(vault.sign_in_from_file(backup, key, login, password))
+
+        from ui.login import LoginDialog
 
         dialog = LoginDialog(
             authenticate,
@@ -374,6 +505,8 @@ class Startup(QObject):
         def authenticate(login: str, password: str) -> Actor:
             return sign_in(store, login, password, session_start=True)
 
+        from ui.login import LoginDialog
+
         dialog = LoginDialog(
             authenticate, login=login, message=message, store_name=store.describe()
         )
@@ -402,6 +535,8 @@ class Startup(QObject):
         return sign_in(self.store, created, password, session_start=True)
 
     def _offer_first_admin(self, store: Store) -> None:
+        from ui.login import FirstAdminDialog
+
         dialog = FirstAdminDialog(self._create_first_admin, offer_skip=True)
         self.first_admin_dialog = dialog
         dialog.created.connect(self._on_signed_in)
@@ -490,6 +625,8 @@ class Startup(QObject):
         if timeout_ms <= 0:
             return
         store, login = self.store, self.actor.login
+        from ui.idle_lock import IdleLock
+
         self.idle_lock = IdleLock(
             self.window,
             lambda password: sign_in(store, login, password),
@@ -542,6 +679,8 @@ class Startup(QObject):
         def change(old: str | None, new: str) -> None:
             users.change_password(store, actor, actor.login, new, old_password=old)
 
+        from ui.login import PasswordDialog
+
         dialog = PasswordDialog(change, login=actor.login, ask_old=True, parent=self.window)
         dialog.finished.connect(dialog.deleteLater)
         dialog.open()
@@ -550,6 +689,8 @@ class Startup(QObject):
     def create_admin_from_menu(self) -> None:
         """A demo store's user makes it a store with accounts; the window reopens signed in
         as the new administrator."""
+        from ui.login import FirstAdminDialog
+
         dialog = FirstAdminDialog(self._create_first_admin, parent=self.window)
         self.first_admin_dialog = dialog
         dialog.created.connect(self._switch_to)
@@ -571,8 +712,13 @@ class Startup(QObject):
 
     def close(self) -> None:
         """Close the window and the store (the app is quitting, or a test is done)."""
+        self._closed = True
         if self.backup_job is not None and not self.backup_job.done:
             QThreadPool.globalInstance().waitForDone(SHUTDOWN_WAIT_MS)
+        if self.open_job is not None and not self.open_job.done:
+            # A migration is not cancelled half-way: it ends (or rolls back) in its transaction.
+            QThreadPool.globalInstance().waitForDone(SHUTDOWN_WAIT_MS)
+        self._close_splash()
         if self.restore_box is not None:
             self.restore_box.hide()
             self.restore_box.deleteLater()
@@ -593,6 +739,10 @@ class Startup(QObject):
         if self.store is not None:
             self.store.dispose()
             self.store = None
+        if self._sound_file is not None:
+            # Closed cleanly after a passing check: the next start may trust the file as it is.
+            start_check.record_closed(self._sound_file)
+            self._sound_file = None
 
 
 class _Deferred(WorkstationError):
@@ -619,10 +769,19 @@ def _show_failure(message: str, parent: QWidget | None = None) -> None:
 
 
 def main(argv: Sequence[str]) -> int:
-    crash.install()
+    from workstation import diagnostics
+
+    # The log in the data folder, then the crash dialog (logs, shows, saves a report).
+    diagnostics.setup_logging(parse_args(argv).data_dir)
+    diagnostics.log_start("app")
     app = prepare_application(argv)
+    crash_dialog.install()
     startup = Startup(parse_args(argv), parent=app)
     app.aboutToQuit.connect(startup.close)
+    if os.environ.get(FIRST_PAINT_ENV):
+        from ui.first_paint import watch_leads_view
+
+        startup.ready.connect(watch_leads_view)
 
     def on_failed(message: str) -> None:
         _show_failure(message)

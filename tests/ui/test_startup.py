@@ -162,7 +162,9 @@ def test_main_shows_store_errors_in_a_message_box_and_exits_1(
     assert ui_app.main(["workstation", "--db", str(missing)]) == 1
     assert len(message_boxes.seen) == 1
     assert "不存在" in message_boxes.texts()[0]
-    assert sys.excepthook is ui_app.crash.excepthook
+    handler = ui_app.crash_dialog.install()  # the one main() installed (installed once)
+    assert sys.excepthook == handler.excepthook
+    ui_app.crash_dialog.uninstall()
 
 
 def test_options() -> None:

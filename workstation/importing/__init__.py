@@ -1,11 +1,41 @@
-"""Spreadsheet import of leads and case ledgers: read, map, check, write in one batch, undo."""
+"""Spreadsheet import of leads and case ledgers: read, map, check, write in one batch, undo.
 
-from workstation.importing.batches import Cancelled, ImportOptions, run_import
-from workstation.importing.preview import Preview, PreviewColumn, PreviewRow, preview
-from workstation.importing.readers import SheetInfo
-from workstation.importing.report import ImportResult, RejectedRow, summary_lines
-from workstation.importing.safety import FileRefused
-from workstation.importing.undo import BatchRow, UndoResult, list_batches, undo_batch
+The names below are loaded from their modules when first asked for (PEP 562): a program that
+only needs, say, `workstation.importing.dates` (the app's lead form) does not pay for the
+readers, the writers and the report at start-up.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from workstation.importing.batches import Cancelled, ImportOptions, run_import
+    from workstation.importing.previewing import Preview, PreviewColumn, PreviewRow, preview
+    from workstation.importing.readers import SheetInfo
+    from workstation.importing.report import ImportResult, RejectedRow, summary_lines
+    from workstation.importing.safety import FileRefused
+    from workstation.importing.undo import BatchRow, UndoResult, list_batches, undo_batch
+
+_MODULE_OF = {
+    "BatchRow": "undo",
+    "Cancelled": "batches",
+    "FileRefused": "safety",
+    "ImportOptions": "batches",
+    "ImportResult": "report",
+    "Preview": "previewing",
+    "PreviewColumn": "previewing",
+    "PreviewRow": "previewing",
+    "RejectedRow": "report",
+    "SheetInfo": "readers",
+    "UndoResult": "undo",
+    "list_batches": "undo",
+    "preview": "previewing",
+    "run_import": "batches",
+    "summary_lines": "report",
+    "undo_batch": "undo",
+}
 
 __all__ = [
     "BatchRow",
@@ -25,3 +55,12 @@ __all__ = [
     "summary_lines",
     "undo_batch",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value

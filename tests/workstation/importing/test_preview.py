@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 from importing_helpers import LEAD_HEADER, TODAY, Files, lead_row
 
 from workstation.importing import preview
@@ -61,3 +64,13 @@ def test_preview_of_a_header_missing_a_required_column(files: Files) -> None:
     shown = preview(path, "leads", today=TODAY)
     assert shown.missing == ["summary"]
     assert shown.problem == "缺少必需的列：主要问题"
+
+
+def test_the_package_gives_the_preview_function_whichever_name_is_asked_first() -> None:
+    # The package loads its names lazily; a submodule named like one of them would replace it.
+    code = (
+        "from workstation.importing import Preview, preview; "
+        "import workstation.importing as p; "
+        "assert callable(preview) and callable(p.preview) and isinstance(Preview, type)"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
