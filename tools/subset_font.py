@@ -1,4 +1,5 @@
-"""Make workstation/resources/fonts/wqy-microhei-gbk.ttf: WenQuanYi Micro Hei cut to what Chinese text needs.
+"""Make workstation/resources/fonts/wqy-microhei-gbk.ttf: WenQuanYi Micro Hei cut to what
+Chinese text needs.
 
 Run by hand (needs fontTools, which is not a runtime dependency):
     pip install fonttools==4.68.0
@@ -17,7 +18,8 @@ from pathlib import Path
 from fontTools import subset
 from fontTools.ttLib import TTCollection
 
-TARGET = Path(__file__).resolve().parent.parent / "workstation" / "resources" / "fonts" / "wqy-microhei-gbk.ttf"
+FONTS = Path(__file__).resolve().parent.parent / "workstation" / "resources" / "fonts"
+TARGET = FONTS / "wqy-microhei-gbk.ttf"
 
 
 def gbk_codepoints() -> set[int]:

@@ -386,7 +386,9 @@ class SettingsPage(QWidget):
         changes = {n: v for n, v in self.values().items() if v != old.get(n)}
         self.clear_problems()
         try:
-            cfg = settings_svc.update_settings(self._store, self._actor, changes)
+            cfg = settings_svc.update_settings(
+                self._store, self._actor, changes, expected=self._loaded
+            )
         except ValidationError as exc:
             self.show_problems(exc.problems)
             return False

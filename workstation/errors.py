@@ -26,6 +26,11 @@ class ValidationError(WorkstationError):
         super().__init__("；".join(self.problems.values()))
 
 
+class Conflict(WorkstationError):
+    """Someone else saved the record since the user read it: the save is refused (never a
+    silent lost update) and the message says who changed it and when."""
+
+
 class NotFound(WorkstationError):
     """A record named by the user does not exist."""
 

@@ -215,7 +215,9 @@ def cmd_restore(ctx: Context) -> int:
 
     path = store_path(ctx)
     if path is None:
-        raise WorkstationError("服务器数据库请用数据库服务器自己的工具恢复")
+        from workstation.store.engine import SERVER_RESTORE
+
+        raise WorkstationError(SERVER_RESTORE)
     backup = Path(ctx.args.file).expanduser().resolve()
     if not backup.is_file():
         raise WorkstationError(f"备份文件“{backup}”不存在")
@@ -290,7 +292,9 @@ def cmd_check(ctx: Context) -> int:
 
     path = store_path(ctx)
     if path is None:
-        raise WorkstationError("服务器数据库请用数据库服务器自己的工具检查")
+        from workstation.store.engine import SERVER_CHECK
+
+        raise WorkstationError(SERVER_CHECK)
     if not path.exists():
         raise WorkstationError(f"数据库文件“{path}”不存在，请先运行 init 创建")
     found = check_at_start(path, store_key(ctx, path), full=ctx.args.full)

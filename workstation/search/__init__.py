@@ -5,9 +5,10 @@
     sync(session, limit=None, ids=None)   bring the index up to date in the session's transaction
     sync_search_index(store, actor, progress=None, cancelled=None)   the same as a long job
 
-On SQLite the index is FTS5 with the trigram tokenizer (workstation.search.sqlite_fts). Other
-databases scan with LIKE for now (workstation.search.scan); a PostgreSQL pg_trgm index can
-take its place behind these functions.
+On SQLite the index is FTS5 with the trigram tokenizer (workstation.search.sqlite_fts), on
+PostgreSQL a GIN trigram index of pg_trgm (workstation.search.pg_trgm): the same folded text,
+the same pending queue, the same results. Other databases scan with LIKE
+(workstation.search.scan).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import Session
 
 from workstation.models import Lead
-from workstation.search import scan, sqlite_fts
+from workstation.search import pg_trgm, scan, sqlite_fts
 from workstation.search.text import MIN_INDEXED, fold_query, search_body
 from workstation.services.auth import Actor, require
 from workstation.store import Store
@@ -28,6 +29,7 @@ __all__ = [
     "INDEX_TABLES",
     "MIN_INDEXED",
     "fold_query",
+    "is_index_object",
     "is_index_table",
     "match_condition",
     "matching_ids",
@@ -44,13 +46,25 @@ Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
 
 
+def _dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
 def _sqlite(session: Session) -> bool:
-    return session.get_bind().dialect.name == "sqlite"
+    return _dialect(session) == "sqlite"
 
 
 def is_index_table(name: str | None) -> bool:
     """A table the search index keeps for itself (no model describes it)."""
     return name in INDEX_TABLES
+
+
+def is_index_object(name: str | None, type_: str) -> bool:
+    """A table or index the search index keeps for itself (FTS5's tables on SQLite, the
+    trigram index on PostgreSQL): no model describes it, schema comparisons skip it."""
+    if type_ == "table":
+        return is_index_table(name)
+    return type_ == "index" and name == pg_trgm.INDEX_NAME
 
 
 def matching_ids(session: Session, typed: str) -> Any | None:
@@ -63,6 +77,8 @@ def matching_ids(session: Session, typed: str) -> Any | None:
         return None
     if _sqlite(session):
         return sqlite_fts.matching_ids(session, folded)
+    if _dialect(session) == "postgresql":
+        return pg_trgm.matching_ids(session, folded)
     return select(Lead.id).where(scan.match_condition(typed, folded))
 
 
@@ -85,16 +101,20 @@ def match_condition(session: Session, typed: str) -> ColumnElement[bool]:
 def sync(session: Session, *, limit: int | None = None, ids: Iterable[int] | None = None) -> int:
     """Index leads changed since the last sync, in the session's (write) transaction: the
     first `limit` (None: all), or only those of `ids`. Returns how many were brought up to date."""
-    if not _sqlite(session):
-        return 0
-    return sqlite_fts.sync(session, limit=limit, ids=ids)
+    if _sqlite(session):
+        return sqlite_fts.sync(session, limit=limit, ids=ids)
+    if _dialect(session) == "postgresql":
+        return pg_trgm.sync(session, limit=limit, ids=ids)
+    return 0
 
 
 def pending_count(session: Session) -> int:
     """Leads changed since they were last indexed."""
-    if not _sqlite(session):
-        return 0
-    return sqlite_fts.pending_count(session)
+    if _sqlite(session):
+        return sqlite_fts.pending_count(session)
+    if _dialect(session) == "postgresql":
+        return pg_trgm.pending_count(session)
+    return 0
 
 
 def index_backlog(store: Store, actor: Actor) -> int:
@@ -120,12 +140,13 @@ def sync_search_index(
     require(actor, "lead.read")
     with store.read() as session:
         total = pending_count(session)
+    chunk = sqlite_fts.CHUNK if store.is_sqlite else pg_trgm.CHUNK
     done = 0
     while total:
         if cancelled is not None and cancelled():
             break
         with store.write() as session:
-            step = sync(session, limit=sqlite_fts.CHUNK)
+            step = sync(session, limit=chunk)
         if not step:
             break
         done += step

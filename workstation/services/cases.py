@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import decimal
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from sqlalchemy import Select, func, or_, select
@@ -13,9 +14,9 @@ from sqlalchemy.orm import Session, aliased
 from sqlalchemy.orm.exc import StaleDataError
 
 from workstation import clock
-from workstation.errors import NotFound, ValidationError, WorkstationError
+from workstation.errors import Conflict, NotFound, ValidationError, WorkstationError
 from workstation.models import Anomaly, Case, Person, Unit
-from workstation.services import audit
+from workstation.services import audit, stale_edits
 from workstation.services.auth import Actor, require
 from workstation.services.fields import (
     as_json,
@@ -210,7 +211,11 @@ def list_cases(
     if query.order_by not in SORT_KEYS:
         raise WorkstationError(f"不能按“{query.order_by}”排序")
     column: Any = _Agency.name if query.order_by == "agency" else getattr(Case, query.order_by)
-    order = [column.desc(), Case.id.desc()] if query.descending else [column.asc(), Case.id]
+    # Empty values first going up, last going down, on PostgreSQL as on SQLite.
+    if query.descending:
+        order = [column.desc().nulls_last(), Case.id.desc()]
+    else:
+        order = [column.asc().nulls_first(), Case.id]
     with store.read() as session:
         require(actor, "case.read")
         stmt = _apply_query(_base_select(), query).order_by(*order).offset(offset)
@@ -360,6 +365,29 @@ def create_case(
     return get_case(store, actor, case_id)
 
 
+class _RacedCase(Conflict):
+    """Another transaction saved the case between this one's read and its write (a server
+    store); the message is made after the rollback, from what is stored then."""
+
+    def __init__(self, case_id: int, seen: int) -> None:
+        super().__init__("案件已被他人修改（您打开后），请刷新后再改")
+        self.case_id, self.seen = case_id, seen
+
+
+@contextlib.contextmanager
+def _refusing_races(store: Store) -> Iterator[None]:
+    try:
+        yield
+    except _RacedCase as exc:
+        with store.read() as session:
+            case = session.get(Case, exc.case_id)
+            if case is None or case.version == exc.seen:
+                raise
+            raise stale_edits.changed_since(
+                session, f"案件“{case.case_no}”", case.updated_by, case.updated_at
+            ) from exc
+
+
 def update_case(
     store: Store,
     actor: Actor,
@@ -374,14 +402,14 @@ def update_case(
     for required in ("case_no", "agency", "accepted_on", "kind"):
         if required in values and values[required] is None:
             problems.setdefault(required, f"{LABELS[required]}不能为空")
-    with store.write() as session:
+    with _refusing_races(store), store.write() as session:
         require(actor, "case.edit")
         case = find_case(session, key)
         if expected_version is not None and case.version != expected_version:
-            raise WorkstationError(
-                f"案件“{case.case_no}”已被 {case.updated_by} 于 "
-                f"{case.updated_at.astimezone():%Y-%m-%d %H:%M} 修改，请刷新后再改"
+            raise stale_edits.changed_since(
+                session, f"案件“{case.case_no}”", case.updated_by, case.updated_at
             )
+        seen = case.version
         before = case_fields(case)
         # Linked records first, so the case is written once (its version moves by one).
         agency = case.agency
@@ -404,7 +432,7 @@ def update_case(
             try:
                 session.flush()
             except StaleDataError as exc:
-                raise WorkstationError(f"案件“{case.case_no}”已被他人修改，请刷新后再改") from exc
+                raise _RacedCase(case_id=case.id, seen=seen) from exc
             audit.record(
                 session,
                 actor,

@@ -161,7 +161,9 @@ def as_json(row: Any) -> dict[str, Any]:
 
 
 def like_any(text: str, *columns: Any) -> Any:
-    """A condition: any of `columns` contains `text` literally (% and _ are not wildcards)."""
+    """A condition: any of `columns` contains `text` literally (% and _ are not wildcards),
+    Latin letters in either case on every database (SQLite's LIKE ignores their case,
+    PostgreSQL's does not: ILIKE there)."""
     escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
     pattern = f"%{escaped}%"
-    return or_(*(column.like(pattern, escape="\\") for column in columns))
+    return or_(*(column.ilike(pattern, escape="\\") for column in columns))

@@ -178,7 +178,11 @@ def order(query: LeadQuery, *, indexed: bool = True) -> list[Any]:
     if not indexed:
         column = _unindexed(column)
     tie = Lead.id.desc() if query.descending else Lead.id.asc()
-    return [column.desc() if query.descending else column.asc(), tie]
+    # Empty values first going up, last going down: SQLite's order (where saying so changes
+    # no plan), which PostgreSQL reverses unless told.
+    if query.descending:
+        return [column.desc().nulls_last(), tie]
+    return [column.asc().nulls_first(), tie]
 
 
 def _row(lead: Lead, extra: Mapping[str, Any], *, unmask: bool) -> LeadRow:
@@ -294,6 +298,7 @@ def page_ids(
 ) -> list[int]:
     """The ids of one page of the query's leads, in its order (on the leads table and its
     indexes; persons and units joined only when the order needs their names)."""
+    offset = max(offset, 0)  # SQLite reads a negative OFFSET as 0; PostgreSQL refuses it
     conditions = filters(session, query)
     sort = order(query)
     walkable = (

@@ -3,10 +3,11 @@ counting live in lead_lists and are re-exported here."""
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import os
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import select
@@ -15,9 +16,9 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from workstation import clock, search
 from workstation import settings as settings_mod
-from workstation.errors import ValidationError, WorkstationError
+from workstation.errors import Conflict, ValidationError
 from workstation.models import Counter, Lead, Unit
-from workstation.services import audit
+from workstation.services import audit, stale_edits
 from workstation.services.auth import Actor, require
 from workstation.services.fields import (
     read_bool,
@@ -364,11 +365,38 @@ class LeadEdit:
     expected_version: int | None = None
 
 
-def _conflict(lead: Lead) -> WorkstationError:
-    return WorkstationError(
-        f"线索“{lead.ref}”已被 {lead.updated_by} 于 "
-        f"{lead.updated_at.astimezone():%Y-%m-%d %H:%M} 修改，请刷新后再改"
+def _conflict(session: Session, stale: Sequence[Lead]) -> Conflict:
+    """The refusal of an edit of leads saved by someone else since the user read them."""
+    unique = list({lead.id: lead for lead in stale}.values())
+    first = unique[0]
+    said = stale_edits.changed_since(
+        session, f"线索“{first.ref}”", first.updated_by, first.updated_at
     )
+    return stale_edits.several_changed(said, len(unique) - 1)
+
+
+class _Raced(Conflict):
+    """Another transaction saved some of the leads between this one's read and its write (a
+    server store: the version in the UPDATE's WHERE clause matched no row). `seen` holds the
+    versions read; the message is made after the rollback, from what is stored then."""
+
+    def __init__(self, seen: Mapping[int, int]) -> None:
+        super().__init__("所选线索中有的已被他人修改（您打开后），请刷新后再改")
+        self.seen = dict(seen)
+
+
+@contextlib.contextmanager
+def _refusing_races(store: Store) -> Iterator[None]:
+    """Turn a lost race (see _Raced) into the conflict message naming who saved and when."""
+    try:
+        yield
+    except _Raced as exc:
+        with store.read() as session:
+            stored = session.scalars(select(Lead).where(Lead.id.in_(list(exc.seen)))).all()
+            stale = [lead for lead in stored if lead.version != exc.seen[lead.id]]
+            if not stale:
+                raise
+            raise _conflict(session, sorted(stale, key=lambda lead: lead.id)) from exc
 
 
 def _apply(
@@ -457,9 +485,14 @@ def _edit(
     when `name_problems`; a lead saved by someone else since its expected version refused."""
     require(actor, "lead.edit")
     leads = _load(session, [e.key for e in edits])
-    for edit, lead in zip(edits, leads, strict=True):
-        if edit.expected_version is not None and lead.version != edit.expected_version:
-            raise _conflict(lead)
+    stale = [
+        lead
+        for edit, lead in zip(edits, leads, strict=True)
+        if edit.expected_version is not None and lead.version != edit.expected_version
+    ]
+    if stale:
+        raise _conflict(session, stale)
+    seen = {lead.id: lead.version for lead in leads}
     units = _Units(session, actor)
     problems: dict[str, str] = {}
     events: list[tuple[str, str, str | None, Any, Any]] = []
@@ -477,8 +510,7 @@ def _edit(
     try:
         session.flush()
     except StaleDataError as exc:
-        which = f"线索“{leads[0].ref}”" if len(leads) == 1 else "所选线索中有的"
-        raise WorkstationError(f"{which}已被他人修改，请刷新后再改") from exc
+        raise _Raced(seen) from exc
     audit.record_many(session, actor, events)
     search.sync(session, ids=changed_ids)
     return [lead.id for lead in leads]
@@ -495,7 +527,7 @@ def update_lead(
 ) -> LeadRow:
     """Change some fields of a lead; refuses when someone else saved it since `expected_version`."""
     today = today or clock.today()
-    with store.write() as session:
+    with _refusing_races(store), store.write() as session:
         (lead_id,) = _edit(
             session, actor, [LeadEdit(key, changes, expected_version)], today, name_problems=False
         )
@@ -514,7 +546,7 @@ def update_leads(
     today = today or clock.today()
     if not edits:
         return []
-    with store.write() as session:
+    with _refusing_races(store), store.write() as session:
         ids = _edit(session, actor, edits, today, name_problems=True)
         session.expire_all()
         return rows_by_id(session, ids, unmask=False)

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session, aliased
 
 from workstation.errors import NotFound, ValidationError, WorkstationError
 from workstation.models import Anomaly, AuditEvent, Case, Lead, Person, Unit, utcnow
-from workstation.services import audit
+from workstation.services import audit, stale_edits
 from workstation.services.auth import Actor, require
 from workstation.services.cases import LABELS as CASE_LABELS
 from workstation.services.cases import OPEN_ANOMALY_STATES, CaseRow, find_case, get_case
@@ -144,7 +144,8 @@ def _filtered(stmt: Select[Any], query: AnomalyQuery) -> Select[Any]:
     if query.case_id is not None:
         stmt = stmt.where(Anomaly.case_id == query.case_id)
     if query.agency and query.agency.strip():
-        stmt = stmt.where(_Agency.name.contains(query.agency.strip(), autoescape=True))
+        # Latin letters in either case, as SQLite's LIKE has it, on PostgreSQL too.
+        stmt = stmt.where(_Agency.name.icontains(query.agency.strip(), autoescape=True))
     if query.agency_name:
         stmt = stmt.where(_Agency.name == query.agency_name)
     return stmt
@@ -257,6 +258,15 @@ def _label(anomaly: Anomaly) -> str:
     return f"异常 #{anomaly.id}（{ANOMALY_KIND.label(anomaly.kind)}，{anomaly.rule_id}）"
 
 
+def _changed_at(anomaly: Anomaly) -> dt.datetime | None:
+    """When the flag came into its present state (its row's updated_at moves with any write)."""
+    if anomaly.state in ("confirmed", "dismissed") and anomaly.decided_at is not None:
+        return anomaly.decided_at
+    if anomaly.state == "closed" and anomaly.closed_at is not None:
+        return anomaly.closed_at
+    return anomaly.updated_at
+
+
 def _decide(
     store: Store,
     actor: Actor,
@@ -270,10 +280,18 @@ def _decide(
     with store.write() as session:
         require(actor, "anomaly.review")
         anomaly = _find(session, key)
+        # On a server store two reviewers' transactions run at once: the second waits here
+        # for the first to commit, then reads the decision it made (SQLite: a no-op, writers
+        # already take turns).
+        session.refresh(anomaly, with_for_update=True)
         if expected_state is not None and anomaly.state != expected_state:
-            raise WorkstationError(
-                f"{_label(anomaly)}已被 {anomaly.updated_by} 改为"
-                f"“{ANOMALY_STATE.label(anomaly.state)}”，请刷新后再处理"
+            raise stale_edits.changed_since(
+                session,
+                _label(anomaly),
+                anomaly.updated_by,
+                _changed_at(anomaly),
+                change=f"改为“{ANOMALY_STATE.label(anomaly.state)}”",
+                ending="请刷新后再处理",
             )
         if anomaly.state == to_state:
             by = ""

@@ -9,13 +9,17 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from workstation import settings as settings_mod
 from workstation.errors import ValidationError
 from workstation.importing.dates import DateUnreadable, parse_text
-from workstation.services import audit
+from workstation.models import AuditEvent
+from workstation.services import audit, stale_edits
 from workstation.services.auth import Actor, can, require
 from workstation.services.briefs import MAX_COPIES
 from workstation.settings import Settings
@@ -193,11 +197,37 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def update_settings(store: Store, actor: Actor, changes: Mapping[str, Any]) -> Settings:
+def _refuse_changed_since(
+    session: Session, before: Settings, expected: Settings, names: Iterable[str]
+) -> None:
+    """Refuse to change a setting that someone else changed since the form showed `expected`;
+    the message names who and when, from the audit event of that change."""
+    stale = [n for n in names if getattr(before, n) != getattr(expected, n)]
+    if not stale:
+        return
+    events = session.execute(
+        select(AuditEvent.user, AuditEvent.at, AuditEvent.after)
+        .where(AuditEvent.action == "settings.update")
+        .order_by(AuditEvent.id.desc())
+        .limit(200)
+    )
+    who, at = None, None
+    for user, moment, after in events:
+        if isinstance(after, dict) and stale[0] in after:
+            who, at = user, moment
+            break
+    raise stale_edits.changed_since(session, f"设置“{LABELS.get(stale[0], stale[0])}”", who, at)
+
+
+def update_settings(
+    store: Store, actor: Actor, changes: Mapping[str, Any], *, expected: Settings | None = None
+) -> Settings:
     """Change some settings (name → value, typed or as text); returns the settings in force.
 
-    Raises PermissionDenied (not an administrator) or ValidationError (nothing saved). The
-    changed values are one audit event "settings.update" (before and after)."""
+    `expected`: the settings the user's form showed; a setting changed in the store since then
+    is not overwritten (Conflict, naming who changed it and when). Raises PermissionDenied (not
+    an administrator) or ValidationError (nothing saved). The changed values are one audit
+    event "settings.update" (before and after)."""
     require(actor, "settings.edit")
     known = {f.name for f in dataclasses.fields(Settings)}
     problems = {name: f"未知的设置项“{name}”" for name in changes if name not in known}
@@ -206,6 +236,9 @@ def update_settings(store: Store, actor: Actor, changes: Mapping[str, Any]) -> S
     }
     with store.write() as session:
         before = settings_mod.load(session)
+        if expected is not None:
+            wanted_names = [n for n, v in values.items() if v != getattr(before, n)]
+            _refuse_changed_since(session, before, expected, wanted_names)
         wanted = dataclasses.replace(before, **values)
         check(wanted, problems)
         if problems:

@@ -132,7 +132,7 @@ def unit_names(store: Store, actor: Actor, prefix: str = "", limit: int = 50) ->
         require(actor, "lead.read")
         query = select(Unit.name).order_by(func.length(Unit.name), Unit.name).limit(limit)
         if prefix:
-            query = query.where(Unit.name.contains(prefix))
+            query = query.where(Unit.name.icontains(prefix, autoescape=True))
         return list(session.scalars(query))
 
 

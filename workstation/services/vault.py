@@ -29,7 +29,7 @@ from workstation.store.backup import (
 )
 from workstation.store.crypto import keyring_path, replace_recovery_key, slot_logins
 from workstation.store.encrypting import encrypt_store
-from workstation.store.engine import _is_database_error, raw_connect
+from workstation.store.engine import SERVER_ENCRYPT, _is_database_error, raw_connect
 
 
 @dataclasses.dataclass(frozen=True)
@@ -80,9 +80,9 @@ def encrypt(store: Store, actor: Actor, password: str) -> Encrypted:
 
     The store given is closed (its file is replaced); the result holds it reopened with the
     key. The recovery key in the result is shown to the admin once and never stored."""
-    _require_admin_user(store, actor, password, "加密数据库")
     if store.path is None:
-        raise WorkstationError("只有 SQLite 数据库文件可以加密")
+        raise WorkstationError(SERVER_ENCRYPT)
+    _require_admin_user(store, actor, password, "加密数据库")
     if store.is_encrypted:
         raise WorkstationError(f"数据库“{store.path}”已经加密")
     path = store.path

@@ -5,13 +5,14 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import re
 import sqlite3
 import urllib.parse
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DatabaseError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
@@ -21,7 +22,21 @@ from workstation.errors import StoreError
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_MS = 10_000
+# The PostgreSQL advisory lock writers take turns by (see Store.write): any fixed 64-bit number.
+WRITE_LOCK = 0x5753_5752_4954_45  # "WSWRITE"
+# How long a PostgreSQL writer waits for its turn (or for a row lock) before it is refused.
+WRITE_WAIT_SECONDS = 60
 STORE_KEY_BYTES = 32
+
+# What the workstation does to an SQLite file itself and leaves to the DBA on a server store.
+SERVER_BACKUP = "服务器数据库（PostgreSQL）请用 pg_dump 备份，由数据库管理员负责"
+SERVER_RESTORE = "服务器数据库（PostgreSQL）请由数据库管理员用 pg_restore 从 pg_dump 的备份恢复"
+SERVER_CHECK = (
+    "服务器数据库（PostgreSQL）的完整性由数据库服务器保证，请由数据库管理员检查（如 pg_amcheck）"
+)
+SERVER_ENCRYPT = (
+    "服务器数据库（PostgreSQL）不能由工作站加密：请在服务器上加密磁盘，并用 SSL 连接数据库"
+)
 
 
 class KeyRequired(StoreError):
@@ -78,14 +93,23 @@ def file_is_plain_sqlite(path: Path) -> bool | None:
     return head == SQLITE_HEADER
 
 
+# user:password@ in a URL that could not be parsed (it is shown without the password).
+_PASSWORD_IN_URL = re.compile(r"(://[^:/@]*:)[^@]*@")
+
+
 def to_url(path_or_url: str | os.PathLike[str]) -> URL:
     """Turn what the user gave to --db into a URL: a plain path means an SQLite file."""
     text = os.fspath(path_or_url)
     if "://" in text:
         try:
-            return make_url(text)
-        except ArgumentError as exc:
-            raise StoreError(f"数据库地址“{text}”无法识别：{exc}") from exc
+            url = make_url(text)
+        except (ArgumentError, ValueError) as exc:
+            shown = _PASSWORD_IN_URL.sub(r"\1***@", text)
+            raise StoreError(f"数据库地址“{shown}”无法识别") from exc
+        if url.drivername in ("postgresql", "postgres"):
+            # The driver the workstation installs (the `server` extra), not SQLAlchemy's default.
+            url = url.set(drivername="postgresql+psycopg")
+        return url
     return URL.create("sqlite", database=str(Path(text).expanduser().resolve()))
 
 
@@ -172,7 +196,7 @@ def make_engine(url: URL, key: bytes | None = None) -> Engine:
     try:
         if key is not None:
             if url.get_backend_name() != "sqlite":
-                raise StoreError("只有 SQLite 数据库文件可以加密")
+                raise StoreError(SERVER_ENCRYPT)
             _sqlcipher()
             cipher_url = url.set(drivername="sqlite+pysqlcipher", password=raw_key(key))
             # The dialect's default SingletonThreadPool keeps a connection per thread and cannot
@@ -204,7 +228,12 @@ def translated_errors() -> Iterator[None]:
         yield
     except (OperationalError, sqlite3.OperationalError) as exc:
         text = str(exc).lower()
-        if "locked" in text or "busy" in text:
+        if "connection to server" in text or "connection failed" in text:
+            # psycopg's reason names the host, port and user, never the password.
+            reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+            reason = reason.removeprefix("connection failed: ")
+            raise StoreError(f"无法连接数据库服务器：{reason}；本次未写入任何内容") from exc
+        if "locked" in text or "busy" in text or "lock timeout" in text:
             raise StoreError("数据库正被其他程序写入，请稍后再试；本次未写入任何内容") from exc
         if "full" in text:
             raise StoreError("磁盘空间已满，操作未完成；数据库未作改动") from exc
@@ -271,6 +300,15 @@ class Store:
     def write(self) -> Iterator[Session]:
         """One transaction: committed when the block ends, rolled back on any exception."""
         with translated_errors(), self._write() as session, session.begin():
+            if self.url.get_backend_name() == "postgresql":
+                # Writers take turns from their first statement, as BEGIN IMMEDIATE makes them
+                # on SQLite: the services read the audit chain's tail, find-or-create units and
+                # persons, and count reference numbers, all of which assume one writer at a time.
+                # The lock is the transaction's: released at its commit or rollback. A writer
+                # waits at most WRITE_WAIT behind another (a long import), then is refused with
+                # the same message as SQLite's busy store, instead of hanging without a word.
+                session.execute(text(f"SET LOCAL lock_timeout = '{WRITE_WAIT_SECONDS}s'"))
+                session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK})
             yield session
 
     def dispose(self) -> None:

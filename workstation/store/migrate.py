@@ -2,38 +2,91 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import functools
 import os
+import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, inspect
+from sqlalchemy import Connection, inspect, text
 
+from workstation import diagnostics
 from workstation.errors import StoreError
-from workstation.store.engine import Store, check_sqlite_file, to_url
+from workstation.store.engine import (
+    SERVER_ENCRYPT,
+    Store,
+    check_sqlite_file,
+    to_url,
+    translated_errors,
+)
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
+# What a revision file declares, read without importing Alembic (a start-up on a store that
+# needs no migration never loads it: ~0.2 s).
+_DECLARED = re.compile(r"^(down_revision|revision)\b[^=\n]*=\s*(None|[\"']([^\"']+)[\"'])", re.M)
+
+# Stages of opening a store that a start-up screen names: a backup, then the migration.
+Stage = Callable[[str], None]
+STAGE_BACKUP = "backup"
+STAGE_MIGRATE = "migrate"
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
+    from alembic.config import Config
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     cfg.attributes["connection"] = connection
     return cfg
 
 
+@functools.cache
+def _declared_head() -> str | None:
+    """The single head of the revision files as they declare it, or None when the files do
+    not say plainly (several heads, an unreadable file): then Alembic decides."""
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for file in (MIGRATIONS_DIR / "versions").glob("*.py"):
+        found = {m[1]: m[3] for m in _DECLARED.finditer(file.read_text(encoding="utf-8"))}
+        if not found.get("revision"):
+            return None
+        revisions.add(found["revision"])
+        if found.get("down_revision"):
+            parents.add(found["down_revision"])
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
 def head_revision() -> str:
+    head = _declared_head()
+    if head is not None:
+        return head
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     assert head is not None
     return head
 
 
+def _revision_on(conn: Connection) -> str | None:
+    """What `alembic_version` records (Alembic's MigrationContext reads the same row)."""
+    if not inspect(conn).has_table("alembic_version"):
+        return None
+    rows = conn.execute(text("SELECT version_num FROM alembic_version")).all()
+    if len(rows) > 1:
+        raise StoreError("数据库记录了多个结构版本，无法判断，请联系维护人员")
+    return str(rows[0][0]) if rows else None
+
+
 def current_revision(store: Store) -> str | None:
     with store.engine.connect() as conn:
-        return MigrationContext.configure(conn).get_current_revision()
+        return _revision_on(conn)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -47,13 +100,22 @@ class MigrationResult:
         return self.before != self.after
 
 
-def upgrade(store: Store, *, backup: bool = True) -> MigrationResult:
-    """Bring the store to the newest schema; back the file up first when it holds data."""
-    script = ScriptDirectory.from_config(alembic_config())
+@diagnostics.logged("store open")
+def upgrade(store: Store, *, backup: bool = True, on_stage: Stage | None = None) -> MigrationResult:
+    """Bring the store to the newest schema; back the file up first when it holds data.
+
+    `on_stage` hears STAGE_BACKUP and STAGE_MIGRATE as those begin (nothing when the store
+    is at the newest schema already: then Alembic is not even imported)."""
     head = head_revision()
     with store.engine.connect() as conn:
-        before = MigrationContext.configure(conn).get_current_revision()
+        before = _revision_on(conn)
+        if before == head:
+            return MigrationResult(before, head, None)
         tables = set(inspect(conn).get_table_names())
+    from alembic import command
+    from alembic.script import ScriptDirectory
+
+    script = ScriptDirectory.from_config(alembic_config())
     if before is not None:
         try:
             script.get_revision(before)
@@ -64,13 +126,15 @@ def upgrade(store: Store, *, backup: bool = True) -> MigrationResult:
             ) from exc
     elif tables - {"alembic_version"}:
         raise StoreError(f"“{store.describe()}”是其他程序的数据库，不是工作站数据库")
-    if before == head:
-        return MigrationResult(before, head, None)
     backup_path = None
     if backup and before is not None and store.path is not None:
         from workstation.store.backup import take_backup
 
+        if on_stage is not None:
+            on_stage(STAGE_BACKUP)
         backup_path = take_backup(store, label=f"before-migration-{before}").path
+    if on_stage is not None:
+        on_stage(STAGE_MIGRATE)
     with store.engine.begin() as conn:
         command.upgrade(alembic_config(conn), "head")
     return MigrationResult(before, head, backup_path)
@@ -83,6 +147,7 @@ def open_store(
     migrate: bool = True,
     key: bytes | None = None,
     check: bool = False,
+    on_stage: Stage | None = None,
 ) -> Store:
     """Open the store named by --db; `create` allows a new SQLite file to be made.
 
@@ -111,13 +176,16 @@ def open_store(
         clean_leftovers(path)
         finish_pending_wipe(path)
     elif key is not None:
-        raise StoreError("只有 SQLite 数据库文件可以加密")
+        raise StoreError(SERVER_ENCRYPT)
     store = Store(url, key=key)
+    # A server that cannot be reached (or refuses the login) is said so in Chinese.
+    reached = contextlib.nullcontext() if store.is_sqlite else translated_errors()
     try:
-        if migrate:
-            upgrade(store)
-        elif current_revision(store) != head_revision():
-            raise StoreError(f"数据库“{store.describe()}”尚未初始化或需要升级，请先运行 init")
+        with reached:
+            if migrate:
+                upgrade(store, on_stage=on_stage)
+            elif current_revision(store) != head_revision():
+                raise StoreError(f"数据库“{store.describe()}”尚未初始化或需要升级，请先运行 init")
     except Exception:
         store.dispose()
         raise

@@ -66,7 +66,7 @@ KNOWN_LEADS = (
 )  # fmt: skip
 
 
-def build_known_store(path: Path) -> Store:
+def build_known_store(path: Path | str) -> Store:
     store = open_store(path, create=True)
     admin = IMPLICIT_ADMIN
     for fields in KNOWN_LEADS:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from briefs_helpers import REQUEST, Rendered, build_known_store
@@ -14,9 +14,14 @@ from workstation.store import Store
 
 
 @pytest.fixture(scope="session")
-def rendered(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Rendered]:
+def rendered(
+    tmp_path_factory: pytest.TempPathFactory, postgres_databases: Any
+) -> Iterator[Rendered]:
     folder = tmp_path_factory.mktemp("brief")
-    store = build_known_store(folder / "known.db")
+    if postgres_databases is None:
+        store = build_known_store(folder / "known.db")
+    else:  # on the test server when the suite runs on PostgreSQL
+        store = build_known_store(postgres_databases.url(postgres_databases.create(migrated=True)))
     brief = briefs.compute(store, IMPLICIT_ADMIN, REQUEST)
     pdf = briefs.render_pdf(store, IMPLICIT_ADMIN, brief, folder / "brief.pdf")
     xlsx = briefs.render_xlsx(store, IMPLICIT_ADMIN, brief, folder / "brief.xlsx")
@@ -32,8 +37,8 @@ def pdf_pages(rendered: Rendered) -> list[str]:
 
 
 @pytest.fixture
-def known(tmp_path: Path) -> Iterator[Store]:
+def known(new_db: Callable[..., str]) -> Iterator[Store]:
     """A fresh copy of the known store, for tests that write (issue numbers, audit)."""
-    store = build_known_store(tmp_path / "known.db")
+    store = build_known_store(new_db("known.db"))
     yield store
     store.dispose()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -15,8 +16,8 @@ from workstation.cli import main
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> Path:
-    path = tmp_path / "known.db"
+def db(new_db: Callable[..., str]) -> str:
+    path = new_db("known.db")
     build_known_store(path).dispose()
     return path
 
@@ -28,7 +29,7 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 
 def test_brief_json_pdf_and_xlsx(
-    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     notes = tmp_path / "notes.txt"
     notes.write_text("# 典型问题\n某派出所有案不立。\n\n# 下步工作\n逐件督办。\n", encoding="utf-8")
@@ -55,7 +56,7 @@ def test_brief_json_pdf_and_xlsx(
 
 
 def test_one_command_makes_a_packet(
-    db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.chdir(tmp_path)
     code, out, err = run(capsys, "--db", str(db), "brief", "--as-of", "2021-06-30")
@@ -69,7 +70,7 @@ def test_one_command_makes_a_packet(
     assert (tmp_path / "政法队伍教育整顿工作简报第2期.pdf").is_file()
 
 
-def test_bad_dates_are_refused(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_bad_dates_are_refused(db: str, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(
         capsys, "--db", str(db), "brief", "--from", "2021-07-01", "--to", "2021-06-01"
     )

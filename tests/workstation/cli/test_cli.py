@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -22,20 +22,17 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return code, out, err
 
 
-def _digest(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 @pytest.fixture
-def db(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
-    path = tmp_path / "a.db"
-    code, out, _ = run(capsys, "--db", str(path), "init")
+def db(new_db: Callable[..., str], capsys: pytest.CaptureFixture[str]) -> str:
+    """A new store (an SQLite file, or a database on the test server), made by `init`."""
+    path = new_db("a.db")
+    code, out, _ = run(capsys, "--db", path, "init")
     assert code == 0
     assert "数据库已就绪" in out
     return path
 
 
-def test_add_and_list_leads_as_json(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_add_and_list_leads_as_json(db: str, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(
         capsys, "--db", str(db), "leads", "add", "--received-on", "2021-03-05", "--channel", "热线",
         "--summary", "反映民警违规插手经济纠纷", "--subject", "张三",
@@ -52,12 +49,12 @@ def test_add_and_list_leads_as_json(db: Path, capsys: pytest.CaptureFixture[str]
     assert listed[0]["received_on"] == "2021-03-05"
 
 
-def test_options_may_follow_the_command(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_options_may_follow_the_command(db: str, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "leads", "list", "--db", str(db), "--json")
     assert (code, json.loads(out)) == (0, [])
 
 
-def test_human_listing_shows_chinese_labels(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_human_listing_shows_chinese_labels(db: str, capsys: pytest.CaptureFixture[str]) -> None:
     run(capsys, "--db", str(db), "leads", "add", "--received-on", "2021-03-05", "--channel",
         "letter", "--summary", "反映问题")  # fmt: skip
     code, out, err = run(capsys, "--db", str(db), "leads", "list")
@@ -83,15 +80,19 @@ def test_human_listing_shows_chinese_labels(db: Path, capsys: pytest.CaptureFixt
     ],
 )  # fmt: skip
 def test_bad_input_is_a_clear_error_and_writes_nothing(
-    db: Path, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+    db: str,
+    db_digest: Callable[[str], str],
+    capsys: pytest.CaptureFixture[str],
+    args: list[str],
+    message: str,
 ) -> None:
-    before = _digest(db)
+    before = db_digest(db)
     code, out, err = run(capsys, "--db", str(db), *args)
     assert code != 0
     assert out == ""
     assert message in err
     assert err.startswith("错误：")
-    assert _digest(db) == before
+    assert db_digest(db) == before
 
 
 def test_db_in_a_missing_folder(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -127,16 +128,18 @@ def test_default_store_lives_in_the_data_folder(
     assert (tmp_path / "data" / "workstation.db").exists()
 
 
-def test_audit_verify_reports_tampering(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_audit_verify_reports_tampering(db: str, capsys: pytest.CaptureFixture[str]) -> None:
     run(capsys, "--db", str(db), "leads", "add", "--received-on", "2021-03-05", "--summary", "甲")
     code, out, _ = run(capsys, "--db", str(db), "audit", "verify", "--json")
     assert (code, json.loads(out)["ok"]) == (0, True)
-    import sqlite3
+    from sqlalchemy import create_engine, text
 
-    conn = sqlite3.connect(db)
-    conn.execute("UPDATE audit_events SET action = 'lead.delete' WHERE id = 1")
-    conn.commit()
-    conn.close()
+    from workstation.store import to_url
+
+    engine = create_engine(to_url(db))
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE audit_events SET action = 'lead.delete' WHERE id = 1"))
+    engine.dispose()
     code, out, _ = run(capsys, "--db", str(db), "audit", "verify", "--json")
     result = json.loads(out)
     assert code == 3
@@ -144,7 +147,7 @@ def test_audit_verify_reports_tampering(db: Path, capsys: pytest.CaptureFixture[
 
 
 def test_multi_user_store_needs_a_login_and_the_right_password(
-    db: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+    db: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("WORKSTATION_PASSWORD", "correct horse")
     code, out, err = run(capsys, "--db", str(db), "init", "--admin", "zhang")

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
-import sqlite3
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from openpyxl import load_workbook
 
+from workstation import search
 from workstation.cli import main
 
 
@@ -26,8 +28,8 @@ LEADS = [
 
 
 @pytest.fixture
-def db(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
-    path = tmp_path / "a.db"
+def db(new_db: Callable[..., str], capsys: pytest.CaptureFixture[str]) -> str:
+    path = new_db("a.db")
     assert run(capsys, "--db", str(path), "init")[0] == 0
     for received, channel, unit, summary, category in LEADS:
         code, _, err = run(
@@ -38,7 +40,7 @@ def db(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
     return path
 
 
-def _listed(capsys: pytest.CaptureFixture[str], db: Path, *options: str) -> list[str]:
+def _listed(capsys: pytest.CaptureFixture[str], db: str, *options: str) -> list[str]:
     code, out, err = run(capsys, "--db", str(db), "leads", "list", "--json", *options)
     assert code == 0, err
     return [row["summary"] for row in json.loads(out)]
@@ -64,7 +66,7 @@ def _listed(capsys: pytest.CaptureFixture[str], db: Path, *options: str) -> list
     ],
 )
 def test_list_filters(
-    db: Path, capsys: pytest.CaptureFixture[str], options: list[str], found: list[int]
+    db: str, capsys: pytest.CaptureFixture[str], options: list[str], found: list[int]
 ) -> None:
     assert _listed(capsys, db, *options) == [LEADS[i][3] for i in found]
 
@@ -78,7 +80,7 @@ def test_list_filters(
     ],
 )
 def test_bad_filters_are_refused_in_chinese(
-    db: Path, capsys: pytest.CaptureFixture[str], options: list[str], message: str
+    db: str, capsys: pytest.CaptureFixture[str], options: list[str], message: str
 ) -> None:
     code, out, err = run(capsys, "--db", str(db), "leads", "list", *options)
     assert code != 0
@@ -87,7 +89,7 @@ def test_bad_filters_are_refused_in_chinese(
 
 
 def test_export_the_filtered_list(
-    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     target = tmp_path / "导出.xlsx"
     code, out, err = run(
@@ -103,12 +105,13 @@ def test_export_the_filtered_list(
 
 
 def test_index_brings_the_search_index_up_to_date(
-    db: Path, capsys: pytest.CaptureFixture[str]
+    db: str, db_sql: Callable[..., Any], capsys: pytest.CaptureFixture[str]
 ) -> None:
-    conn = sqlite3.connect(db)
-    conn.execute("INSERT OR IGNORE INTO lead_search_pending SELECT id FROM leads")
-    conn.commit()
-    conn.close()
+    db_sql(
+        db,
+        "INSERT INTO lead_search_pending (lead_id) SELECT id FROM leads"
+        " WHERE id NOT IN (SELECT lead_id FROM lead_search_pending)",
+    )
     assert _listed(capsys, db, "--search", "接受吃请") == [LEADS[2][3]]
     code, out, err = run(capsys, "--db", str(db), "leads", "index", "--json")
     assert (code, json.loads(out)) == (0, {"indexed": 3}), err
@@ -117,16 +120,19 @@ def test_index_brings_the_search_index_up_to_date(
     assert _listed(capsys, db, "--search", "接受吃请") == [LEADS[2][3]]
 
 
-def _pending(db: Path) -> int:
-    conn = sqlite3.connect(db)
+def _pending(db: str) -> int:
+    from workstation.services.auth import IMPLICIT_ADMIN
+    from workstation.store import open_store
+
+    store = open_store(db)
     try:
-        return int(conn.execute("SELECT count(*) FROM lead_search_pending").fetchone()[0])
+        return search.index_backlog(store, IMPLICIT_ADMIN)
     finally:
-        conn.close()
+        store.dispose()
 
 
 def test_import_indexes_its_leads_after_it_has_committed(
-    db: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    db: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     from workstation.importing import ImportOptions, run_import
     from workstation.services.auth import IMPLICIT_ADMIN

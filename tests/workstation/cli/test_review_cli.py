@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
 import json
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 
@@ -18,9 +17,9 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 
 @pytest.fixture
-def db(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
+def db(new_db: Callable[..., str], capsys: pytest.CaptureFixture[str]) -> str:
     """A store with a small ledger: one case per rule, and a lead naming a refused case."""
-    path = tmp_path / "a.db"
+    path = new_db("a.db")
     assert run(capsys, "--db", str(path), "init")[0] == 0
     ledger = [
         ["东公受字〔2021〕0101号", "江州市公安局东湖分局", "2021-05-04", {"--officer": "刘志强"}],
@@ -45,7 +44,7 @@ def db(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
 
 
 def test_scan_tells_what_it_found_and_what_to_do_next(
-    db: Path, capsys: pytest.CaptureFixture[str]
+    db: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     code, out, err = run(capsys, "--db", str(db), "scan", "--as-of", "2021-06-30")
     assert code == 0, err
@@ -64,7 +63,7 @@ def test_scan_tells_what_it_found_and_what_to_do_next(
     }  # fmt: skip
 
 
-def test_the_suspected_list_reads_on_its_own(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_suspected_list_reads_on_its_own(db: str, capsys: pytest.CaptureFixture[str]) -> None:
     run(capsys, "--db", str(db), "scan", "--as-of", "2021-06-30")
     code, out, err = run(capsys, "--db", str(db), "anomalies", "list", "--state", "疑似")
     assert code == 0
@@ -84,7 +83,7 @@ def test_the_suspected_list_reads_on_its_own(db: Path, capsys: pytest.CaptureFix
 
 
 def test_three_decisions_each_explained_and_in_the_history(
-    db: Path, capsys: pytest.CaptureFixture[str]
+    db: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     run(capsys, "--db", str(db), "scan", "--as-of", "2021-06-30")
     code, out, err = run(capsys, "--db", str(db), "anomalies", "confirm", "1",
@@ -118,10 +117,10 @@ def test_three_decisions_each_explained_and_in_the_history(
 
 
 def test_a_decision_without_a_reason_is_refused_and_changes_nothing(
-    db: Path, capsys: pytest.CaptureFixture[str]
+    db: str, db_digest: Callable[[str], str], capsys: pytest.CaptureFixture[str]
 ) -> None:
     run(capsys, "--db", str(db), "scan", "--as-of", "2021-06-30")
-    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    before = db_digest(db)
     code, out, err = run(capsys, "--db", str(db), "anomalies", "dismiss", "1")
     assert (code, out) == (1, "")
     assert err.startswith("错误：排除须说明理由")
@@ -130,10 +129,10 @@ def test_a_decision_without_a_reason_is_refused_and_changes_nothing(
     assert "异常状态“不存在”不是可选值" in err
     code, _, err = run(capsys, "--db", str(db), "anomalies", "confirm", "99", "--reason", "x")
     assert (code, err.strip()) == (1, "错误：找不到编号为“99”的案件异常")
-    assert hashlib.sha256(db.read_bytes()).hexdigest() == before
+    assert db_digest(db) == before
 
 
-def test_reopen_takes_back_a_decision(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_reopen_takes_back_a_decision(db: str, capsys: pytest.CaptureFixture[str]) -> None:
     run(capsys, "--db", str(db), "scan", "--as-of", "2021-06-30")
     run(capsys, "--db", str(db), "anomalies", "dismiss", "3", "--reason", "撤案有据")
     code, out, err = run(capsys, "--db", str(db), "anomalies", "reopen", "3")
@@ -142,7 +141,7 @@ def test_reopen_takes_back_a_decision(db: Path, capsys: pytest.CaptureFixture[st
     assert "理由：重新复核" in out
 
 
-def test_watch_list(db: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_watch_list(db: str, capsys: pytest.CaptureFixture[str]) -> None:
     run(capsys, "--db", str(db), "scan", "--as-of", "2021-06-30")
     run(capsys, "--db", str(db), "anomalies", "confirm", "3", "--reason", "撤案理由不成立")
     code, out, err = run(capsys, "--db", str(db), "watch", "list")

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -35,9 +36,13 @@ def run(
 
 
 @pytest.fixture
-def db(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> str:
+def db(
+    new_db: Callable[..., str],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> str:
     """A store with an admin (boss / bosspass1) and a clerk (clerk1 / clerkpass1)."""
-    path = str(tmp_path / "u.db")
+    path = new_db("u.db")
     assert run(capsys, monkeypatch, "--db", path, "init")[0] == 0
     code, out, err = run(
         capsys, monkeypatch, "--db", path, "users", "add", "boss", "--role", "管理员",

@@ -15,6 +15,9 @@ from workstation.services import users, vault
 from workstation.services.auth import Actor
 from workstation.store import crypto, open_store
 
+# SQLite files: backups, SQLCipher, restore and checks (on a server the DBA's tools do this).
+pytestmark = pytest.mark.sqlite_only
+
 PASSWORD = "boss-password-1"
 CLERK_PASSWORD = "clerk-password-1"
 SECRET = "反映东湖分局民警违规经商"

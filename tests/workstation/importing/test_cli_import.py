@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
+from collections.abc import Callable
 
 import pytest
 from importing_helpers import LEAD_HEADER, Files, counts, lead_row
@@ -19,13 +19,13 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 
 @pytest.fixture
-def db(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
-    path = tmp_path / "ws.db"
+def db(new_db: Callable[..., str], capsys: pytest.CaptureFixture[str]) -> str:
+    path = new_db("ws.db")
     assert run(capsys, "--db", str(path), "init")[0] == 0
     return path
 
 
-def _counts(db: Path) -> dict[str, int]:
+def _counts(db: str) -> dict[str, int]:
     store = open_store(db)
     try:
         return counts(store)
@@ -33,7 +33,7 @@ def _counts(db: Path) -> dict[str, int]:
         store.dispose()
 
 
-def test_import_json_contract(db: Path, files: Files, capsys: pytest.CaptureFixture[str]) -> None:
+def test_import_json_contract(db: str, files: Files, capsys: pytest.CaptureFixture[str]) -> None:
     path = files.xlsx(
         "台账.xlsx",
         [LEAD_HEADER, lead_row(1), lead_row(2, 受理时间="2021年13月5日"), lead_row(1)],
@@ -60,7 +60,7 @@ def test_import_json_contract(db: Path, files: Files, capsys: pytest.CaptureFixt
 
 
 def test_human_summary_dry_run_and_rejects(
-    db: Path, files: Files, capsys: pytest.CaptureFixture[str]
+    db: str, files: Files, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = files.csv("台账.csv", [LEAD_HEADER, lead_row(1), lead_row(2, 主要问题=None)],
                      encoding="gb18030")  # fmt: skip
@@ -98,7 +98,7 @@ def test_human_summary_dry_run_and_rejects(
     ],
 )
 def test_errors_go_to_stderr_and_nothing_is_written(
-    db: Path, files: Files, capsys: pytest.CaptureFixture[str], args: list[str], message: str
+    db: str, files: Files, capsys: pytest.CaptureFixture[str], args: list[str], message: str
 ) -> None:
     good = files.xlsx("台账.xlsx", [LEAD_HEADER, lead_row(1)])
     bad = files.folder / "坏.xlsx"
@@ -114,7 +114,7 @@ def test_errors_go_to_stderr_and_nothing_is_written(
 
 
 def test_import_cases_with_map_and_header_row(
-    db: Path, files: Files, capsys: pytest.CaptureFixture[str]
+    db: str, files: Files, capsys: pytest.CaptureFixture[str]
 ) -> None:
     rows = [["说明"], ["编号", "单位", "受案日期"], ["刑字1号", "江州市公安局", "2021-01-05"]]
     path = files.xlsx("案件.xlsx", rows)
@@ -130,7 +130,7 @@ def test_import_cases_with_map_and_header_row(
 
 
 def test_set_fills_a_field_the_ledger_leaves_out(
-    db: Path, files: Files, capsys: pytest.CaptureFixture[str]
+    db: str, files: Files, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """A hotline log has no 来源渠道 column; a single agency's case ledger no 办案单位."""
     log = files.xlsx(
@@ -158,7 +158,7 @@ def test_set_fills_a_field_the_ledger_leaves_out(
 
 
 def test_a_bad_set_value_stops_before_anything_is_written(
-    db: Path, files: Files, capsys: pytest.CaptureFixture[str]
+    db: str, files: Files, capsys: pytest.CaptureFixture[str]
 ) -> None:
     log = files.xlsx("热线.xlsx", [["来电时间", "反映内容"], ["2021-03-05", "x"]])
     before = _counts(db)

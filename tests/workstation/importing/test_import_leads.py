@@ -123,7 +123,7 @@ def test_record_rules_of_the_lead_service_apply(store: Store, admin: Actor, file
 
 
 def test_the_clerks_messy_workbook(
-    store: Store, store_path: Path, files: Files, capsys: pytest.CaptureFixture[str]
+    store: Store, store_db: str, files: Files, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """Title merged across, a two-row header, 序号, a blank row, a bad row or three, a 合计 row
     and footnotes, a hidden first sheet: one command, and every row accounted for."""
@@ -157,7 +157,7 @@ def test_the_clerks_messy_workbook(
         before=[("填表说明", [["受理时间", "主要问题"], ["说明", "说明"]], "hidden")],
     )
     rejects = files.folder / "问题行.xlsx"
-    code = main(["--db", str(store_path), "import", "leads", str(path), "--rejects", str(rejects)])
+    code = main(["--db", store_db, "import", "leads", str(path), "--rejects", str(rejects)])
     out, err = capsys.readouterr()
     assert (code, err) == (0, "")
     lines = out.splitlines()

@@ -38,7 +38,8 @@ UPDATED_CASES = 1_000
 NEW_CASES = 2_000
 WAIT_SECONDS = 120
 
-pytestmark = pytest.mark.slow
+# Killed SQLite writers (a server store has its own crash recovery).
+pytestmark = [pytest.mark.slow, pytest.mark.sqlite_only]
 
 
 @dataclasses.dataclass

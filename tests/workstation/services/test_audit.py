@@ -38,7 +38,7 @@ def test_chain_of_real_changes_verifies(filled: Store, admin: Actor) -> None:
 
 def test_altered_event_is_found(filled: Store, admin: Actor) -> None:
     with filled.engine.begin() as conn:
-        conn.execute(text("UPDATE audit_events SET user = 'mallory' WHERE id = 4"))
+        conn.execute(text("""UPDATE audit_events SET "user" = 'mallory' WHERE id = 4"""))
     result = audit.verify_chain(filled, admin)
     assert not result.ok
     assert result.broken_at == 4

@@ -168,7 +168,7 @@ def test_concluding_needs_a_result_and_sets_the_date(store: Store, admin: Actor)
 def test_stale_version_is_refused_with_who_and_when(store: Store, admin: Actor) -> None:
     row = leads.create_lead(store, admin, _lead(), today=TODAY)
     leads.update_lead(store, admin, row.ref, {"status": "assigned"}, today=TODAY)
-    with pytest.raises(WorkstationError, match=r"已被 admin 于 .* 修改"):
+    with pytest.raises(WorkstationError, match=r"已被 管理员 于 .* 修改（您打开后）"):
         leads.update_lead(
             store,
             admin,

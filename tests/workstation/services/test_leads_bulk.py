@@ -91,7 +91,7 @@ def test_a_lead_saved_since_is_refused_with_who_and_when(
     leads.update_lead(store, admin, rows[1].id, {"status": "assigned"}, today=TODAY)
     before = _versions(store)
     edits = [LeadEdit(r.id, {"disposition": "初步核实"}, r.version) for r in rows]
-    with pytest.raises(WorkstationError, match=rf"线索“{rows[1].ref}”已被 admin 于 .* 修改"):
+    with pytest.raises(WorkstationError, match=rf"线索“{rows[1].ref}”已被 管理员 于 .* 修改（您"):
         leads.update_leads(store, admin, edits, today=TODAY)
     assert _versions(store) == before
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import sqlite3
-from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -15,7 +14,7 @@ from sqlalchemy import func, select, text
 from workstation import search
 from workstation.models import Lead
 from workstation.models.lead import LeadSearchPending, LeadSearchText
-from workstation.search import sqlite_fts
+from workstation.search import pg_trgm, sqlite_fts
 from workstation.services import leads, units
 from workstation.services.auth import Actor
 from workstation.services.leads import LeadQuery
@@ -51,9 +50,14 @@ def _pending(store: Store) -> int:
 
 
 def _fts_count(store: Store, phrase: str) -> int:
+    """Leads the index itself finds for a phrase (FTS5 on SQLite, the trigram index's table on
+    PostgreSQL), pending or not."""
     with store.read() as session:
-        stmt = text("SELECT count(*) FROM lead_search WHERE lead_search MATCH :q")
-        return int(session.scalar(stmt, {"q": f'"{phrase}"'}) or 0)
+        if store.is_sqlite:
+            stmt = text("SELECT count(*) FROM lead_search WHERE lead_search MATCH :q")
+            return int(session.scalar(stmt, {"q": f'"{phrase}"'}) or 0)
+        stmt = text("SELECT count(*) FROM lead_search_text WHERE body LIKE :q")
+        return int(session.scalar(stmt, {"q": f"%{phrase}%"}) or 0)
 
 
 @pytest.fixture
@@ -132,24 +136,33 @@ def test_blank_search_lists_everything(store: Store, admin: Actor, three: list[s
     assert _refs(store, admin, search="  \u200b ") == sorted(three)
 
 
-def _raw(store: Store) -> sqlite3.Connection:
-    assert store.path is not None
-    return sqlite3.connect(store.path, isolation_level=None)
+def _write_around(store: Store, statement: str, **params: Any) -> None:
+    """A change that no service makes (an import, another program), committed at once."""
+    with store.engine.begin() as conn:
+        conn.execute(text(statement), params)
+
+
+_QUEUE_ALL = (
+    "INSERT INTO lead_search_pending (lead_id) SELECT id FROM leads"
+    " WHERE id NOT IN (SELECT lead_id FROM lead_search_pending)"
+)
 
 
 def test_leads_written_around_the_services_are_found_before_and_after_sync(
     store: Store, admin: Actor, three: list[str]
 ) -> None:
-    conn = _raw(store)
     # A change that no service made (an import, another program): queued by the triggers.
-    conn.execute("UPDATE leads SET summary = '反映民警索要好处费' WHERE ref = ?", (three[0],))
-    conn.execute(
+    _write_around(
+        store, "UPDATE leads SET summary = '反映民警索要好处费' WHERE ref = :r", r=three[0]
+    )
+    _write_around(
+        store,
         "INSERT INTO leads (ref, received_on, channel, anonymous, category, summary, status,"
         " version, uuid, created_at, updated_at) VALUES ('XS2021-09999', '2021-06-01', 'phone',"
-        " 0, 'other', '反映某所长违规收受礼金', 'new', 1, 'u-9999', '2021-06-01 00:00:00.000000',"
-        " '2021-06-01 00:00:00.000000')"
+        " :no, 'other', '反映某所长违规收受礼金', 'new', 1, 'u-9999', '2021-06-01 00:00:00.000000',"
+        " '2021-06-01 00:00:00.000000')",
+        no=False,
     )
-    conn.close()
     assert _pending(store) == 2
     for synced in (False, True):
         assert _refs(store, admin, search="索要好处") == [three[0]]
@@ -166,19 +179,20 @@ def test_leads_written_around_the_services_are_found_before_and_after_sync(
 def test_deleted_leads_leave_the_index_and_reused_ids_are_indexed_afresh(
     store: Store, admin: Actor, three: list[str]
 ) -> None:
-    conn = _raw(store)
-    (last_id,) = conn.execute("SELECT max(id) FROM leads").fetchone()
-    conn.execute("DELETE FROM leads WHERE id = ?", (last_id,))
+    with store.read() as session:
+        last_id = session.scalar(select(func.max(Lead.id)))
+    _write_around(store, "DELETE FROM leads WHERE id = :id", id=last_id)
     assert _refs(store, admin, search="接受吃请") == []
     # SQLite gives the highest id again to the next row: the old text must not come back.
-    conn.execute(
+    _write_around(
+        store,
         "INSERT INTO leads (id, ref, received_on, channel, anonymous, category, summary, status,"
-        " version, uuid, created_at, updated_at) VALUES (?, 'XS2021-08888', '2021-06-01',"
-        " 'phone', 0, 'other', '新的线索内容关于违规饮酒', 'new', 1, 'u-8888',"
+        " version, uuid, created_at, updated_at) VALUES (:id, 'XS2021-08888', '2021-06-01',"
+        " 'phone', :no, 'other', '新的线索内容关于违规饮酒', 'new', 1, 'u-8888',"
         " '2021-06-01 00:00:00.000000', '2021-06-01 00:00:00.000000')",
-        (last_id,),
+        id=last_id,
+        no=False,
     )
-    conn.close()
     assert _refs(store, admin, search="接受吃请") == []
     assert _refs(store, admin, search="违规饮酒") == ["XS2021-08888"]
     search.sync_search_index(store, admin)
@@ -211,10 +225,7 @@ def test_renaming_a_unit_or_a_person_requeues_their_leads(
 def test_deleting_a_person_requeues_their_leads(
     store: Store, admin: Actor, three: list[str]
 ) -> None:
-    conn = _raw(store)
-    conn.execute("PRAGMA foreign_keys = ON")
-    conn.execute("DELETE FROM persons WHERE name = '李四'")
-    conn.close()
+    _write_around(store, "DELETE FROM persons WHERE name = '李四'")
     assert _refs(store, admin, search="李四") == []
     assert _refs(store, admin, search="經商辦") == [three[1]]
 
@@ -224,10 +235,9 @@ def test_sync_reports_progress_and_stops_when_cancelled(
 ) -> None:
     for i in range(25):
         leads.create_lead(store, admin, _lead(summary=f"第{i}号线索反映违规吃喝"), today=TODAY)
-    conn = _raw(store)
-    conn.execute("INSERT OR IGNORE INTO lead_search_pending SELECT id FROM leads")
-    conn.close()
+    _write_around(store, _QUEUE_ALL)
     monkeypatch.setattr(sqlite_fts, "CHUNK", 10)
+    monkeypatch.setattr(pg_trgm, "CHUNK", 10)
     seen: list[tuple[int, int]] = []
     done = search.sync_search_index(
         store, admin, progress=lambda d, t: seen.append((d, t)), cancelled=lambda: bool(seen)
@@ -245,9 +255,7 @@ def test_sync_reports_progress_and_stops_when_cancelled(
 def test_sync_of_named_leads_leaves_the_others_pending(
     store: Store, admin: Actor, three: list[str]
 ) -> None:
-    conn = _raw(store)
-    conn.execute("INSERT OR IGNORE INTO lead_search_pending SELECT id FROM leads")
-    conn.close()
+    _write_around(store, _QUEUE_ALL)
     with store.write() as session:
         first = session.scalar(select(Lead.id).where(Lead.ref == three[0]))
         assert search.sync(session, ids=[first, 123456]) == 1
@@ -257,22 +265,25 @@ def test_sync_of_named_leads_leaves_the_others_pending(
     assert len(left) == 2
 
 
-def test_an_upgraded_store_queues_its_leads_and_finds_them(tmp_path: Path, admin: Actor) -> None:
-    path = tmp_path / "old.db"
-    old = Store(to_url(path))
+def test_an_upgraded_store_queues_its_leads_and_finds_them(
+    new_db: Callable[..., str], admin: Actor
+) -> None:
+    db = new_db("old.db")
+    old = Store(to_url(db))
     with old.engine.begin() as conn:
         command.upgrade(alembic_config(conn), "0004")
     old.dispose()
-    conn = sqlite3.connect(path)
-    conn.execute(
+    old = Store(to_url(db))
+    _write_around(
+        old,
         "INSERT INTO leads (ref, received_on, channel, anonymous, category, summary, status,"
         " version, uuid, created_at, updated_at) VALUES ('XS2021-00007', '2021-03-01', 'letter',"
-        " 0, 'business', '違規經商辦企業', 'new', 1, 'lead-1', '2021-03-01 08:00:00.000000',"
-        " '2021-03-01 08:00:00.000000')"
+        " :no, 'business', '違規經商辦企業', 'new', 1, 'lead-1', '2021-03-01 08:00:00.000000',"
+        " '2021-03-01 08:00:00.000000')",
+        no=False,
     )
-    conn.commit()
-    conn.close()
-    store = open_store(path)
+    old.dispose()
+    store = open_store(db)
     try:
         assert _pending(store) == 1
         assert _refs(store, admin, search="违规经商") == ["XS2021-00007"]
@@ -283,6 +294,7 @@ def test_an_upgraded_store_queues_its_leads_and_finds_them(tmp_path: Path, admin
         store.dispose()
 
 
+@pytest.mark.sqlite_only
 def test_index_tables_are_known_and_dropped_by_the_downgrade(store: Store) -> None:
     with store.engine.connect() as conn:
         names = set(conn.exec_driver_sql("SELECT name FROM sqlite_master").scalars())
@@ -345,20 +357,23 @@ def test_defaults_keep_existing_callers_working() -> None:
 
 
 def _make(store: Store, admin: Actor, n: int, common_every: int) -> None:
-    conn = _raw(store)
-    conn.execute("BEGIN")
+    rows = []
     for i in range(n):
         day = dt.date(2021, 1, 1) + dt.timedelta(days=i % 150)
         summary = "反映某民警违规饮酒" if i % common_every == 0 else f"其他事项第{i}件"
+        channel = "phone" if i % 3 else "letter"
+        rows.append({"ref": f"XS2021-{i:05d}", "day": day.isoformat(), "channel": channel,
+                     "summary": summary, "uuid": f"u-{i}", "no": False})  # fmt: skip
+    with store.engine.begin() as conn:
         conn.execute(
-            "INSERT INTO leads (ref, received_on, channel, anonymous, category, summary, status,"
-            " version, uuid, created_at, updated_at) VALUES (?, ?, ?, 0, 'other', ?, 'new', 1,"
-            " ?, '2021-06-01 00:00:00.000000', '2021-06-01 00:00:00.000000')",
-            (f"XS2021-{i:05d}", day.isoformat(), "phone" if i % 3 else "letter", summary,
-             f"u-{i}"),
-        )  # fmt: skip
-    conn.execute("COMMIT")
-    conn.close()
+            text(
+                "INSERT INTO leads (ref, received_on, channel, anonymous, category, summary,"
+                " status, version, uuid, created_at, updated_at) VALUES (:ref, :day, :channel,"
+                " :no, 'other', :summary, 'new', 1, :uuid, '2021-06-01 00:00:00.000000',"
+                " '2021-06-01 00:00:00.000000')"
+            ),
+            rows,
+        )
     search.sync_search_index(store, admin)
 
 
@@ -388,3 +403,15 @@ def test_pages_come_in_order_whichever_way_they_are_read(
         for offset, limit in ((0, 10), (7, 25), (len(everything) - 3, 10)):
             page = leads.list_leads(store, admin, query, offset=offset, limit=limit)
             assert [r.id for r in page] == [r.id for r in everything[offset : offset + limit]]
+
+
+@pytest.mark.parametrize("descending", [False, True])
+def test_leads_without_a_value_sort_first_going_up_and_last_going_down(
+    store: Store, admin: Actor, descending: bool
+) -> None:
+    """The same order on every database (PostgreSQL puts NULL last going up unless told)."""
+    named = leads.create_lead(store, admin, _lead(subject="王建国"), today=TODAY)
+    unnamed = leads.create_lead(store, admin, _lead(subject=None), today=TODAY)
+    rows = leads.list_leads(store, admin, LeadQuery(order_by="subject", descending=descending))
+    expected = [named.ref, unnamed.ref] if descending else [unnamed.ref, named.ref]
+    assert [r.ref for r in rows] == expected

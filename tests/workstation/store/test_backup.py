@@ -27,6 +27,9 @@ from workstation.store import crypto as c
 from workstation.store.encrypting import encrypt_store
 from workstation.store.integrity import StoreDamaged, check_at_start, run_check
 
+# SQLite files: backups, SQLCipher, restore and checks (on a server the DBA's tools do this).
+pytestmark = pytest.mark.sqlite_only
+
 REPO = Path(__file__).resolve().parents[3]
 # Another process writing to the store as fast as it can, one commit per tick.
 WRITER = """

@@ -24,6 +24,9 @@ from workstation.store.backup import list_backups
 from workstation.store.encrypting import encrypt_store, finish_pending_wipe
 from workstation.store.engine import KeyRequired, WrongKey
 
+# SQLite files: backups, SQLCipher, restore and checks (on a server the DBA's tools do this).
+pytestmark = pytest.mark.sqlite_only
+
 SECRET = "反映人张秘密举报东湖分局违规经商"
 PASSWORD = "correct horse 1"
 BOSS = Actor(login="boss", display_name="boss", role="admin")

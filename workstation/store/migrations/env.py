@@ -3,7 +3,7 @@
 from alembic import context
 
 from workstation.models import Base
-from workstation.search import is_index_table
+from workstation.search import is_index_object
 
 connection = context.config.attributes.get("connection")
 if connection is None:
@@ -14,8 +14,9 @@ context.configure(
     target_metadata=Base.metadata,
     render_as_batch=True,
     compare_type=True,
-    # The search index's FTS5 tables (migration 0005) have no models: never autogenerate drops.
-    include_name=lambda name, type_, _parents: not (type_ == "table" and is_index_table(name)),
+    # The search index's own objects (migration 0005: FTS5 tables, the trigram index) have no
+    # models: never autogenerate drops.
+    include_name=lambda name, type_, _parents: not is_index_object(name, type_),
 )
 with context.begin_transaction():
     context.run_migrations()
