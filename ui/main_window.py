@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QStackedWidget,
     QTableView,
     QToolBar,
@@ -60,9 +59,10 @@ def _thousands(n: int) -> str:
 class MainWindow(QMainWindow):
     """The workstation's window: a side list of pages over a stack of views.
 
-    Pages are keyed ("overview", "leads", "cases", "review", "import", "briefs", "settings").
+    Pages are keyed ("overview", "leads", "cases", "review", "import", "briefs", "settings",
+    "exchange"; the last is hidden from roles that do not decide exchange conflicts).
     The leads page is made at once; the others when first shown (their modules load then,
-    which keeps start-up quick). `set_page` plugs in another widget for a key. Ctrl+1..7
+    which keeps start-up quick). `set_page` plugs in another widget for a key. Ctrl+1..8
     switch pages; the last page, the geometry and the leads view's layout are remembered.
     Edits anywhere share one undo stack (Edit menu, Ctrl+Z / Ctrl+Shift+Z).
 
@@ -122,8 +122,10 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.stack, 1)
         self.setCentralWidget(central)
 
+        self._hidden_pages = self._pages_hidden_from_role()
         self._build_status_bar()
         self._build_actions()
+        self._hide_pages()
         self._build_undo_history()
         self._window_shortcuts = {
             action: action.shortcuts()
@@ -174,6 +176,8 @@ class MainWindow(QMainWindow):
 
     @Slot(str)
     def show_page(self, key: str) -> None:
+        if key in self._hidden_pages:
+            return
         page = self.page(key)
         self.stack.setCurrentWidget(page)
         self.navigation.set_current_key(key)
@@ -238,6 +242,16 @@ class MainWindow(QMainWindow):
             page.units_merged.connect(self.leads_view.reload)
             return page
 
+        def exchange_page() -> QWidget:
+            from ui.exchange_page import ExchangePage
+
+            page = ExchangePage(store, actor, settings=settings, parent=self.stack)
+            # Records a packet brought: shown, and their leads indexed for search.
+            page.store_changed.connect(self.leads_view.reload)
+            page.store_changed.connect(self.index_search)
+            page.open_conflicts_changed.connect(self._show_open_conflicts)
+            return page
+
         return {
             "overview": overview,
             "cases": cases,
@@ -245,6 +259,7 @@ class MainWindow(QMainWindow):
             "import": imports,
             "briefs": briefs,
             "settings": settings_page,
+            "exchange": exchange_page,
         }
 
     def _yield_shortcuts_to(self, page: QWidget) -> None:
@@ -288,6 +303,15 @@ class MainWindow(QMainWindow):
         status.addPermanentWidget(self.state_label)
         status.addPermanentWidget(self.user_label)
         status.addPermanentWidget(self.total_label)
+        # "3 处冲突待处理", a link to the exchange page; shown while conflicts are open.
+        self.conflicts_label = QLabel(self)
+        self.conflicts_label.setObjectName("openConflicts")
+        self.conflicts_label.setTextFormat(Qt.TextFormat.RichText)
+        self.conflicts_label.linkActivated.connect(self.show_conflicts)
+        self.conflicts_label.hide()
+        status.insertPermanentWidget(1, self.conflicts_label)  # first after the store's path
+        if "exchange" not in self._hidden_pages:
+            QTimer.singleShot(0, self, self.count_open_conflicts)
 
     def _build_actions(self) -> None:
         view = self.leads_view
@@ -296,7 +320,10 @@ class MainWindow(QMainWindow):
         self.quit_action.setShortcut(QKeySequence("Ctrl+Q"))
         self.quit_action.setShortcutContext(Qt.ShortcutContext.ApplicationShortcut)
         self.quit_action.triggered.connect(self.close)
-        self.about_action = QAction(self.tr("&About"), self)
+        self.about_action = QAction(self.tr("&About…"), self)
+        self.about_action.setObjectName("aboutAction")
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        self.about_action.setShortcut(QKeySequence("F1"))
         self.about_action.triggered.connect(self.show_about)
 
         self.undo_action = self.undo_stack.createUndoAction(self, self.tr("Undo"))
@@ -400,13 +427,11 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def show_about(self) -> None:
-        from workstation import __version__
+        from ui.about_dialog import AboutDialog
 
-        QMessageBox.about(
-            self,
-            self.tr("About"),
-            self.tr("Case Supervision Workstation {version}").format(version=__version__),
-        )
+        dialog = AboutDialog(self._store, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
 
     # --- the leads page, as tests and older callers reach it ----------------------------------
 
@@ -433,6 +458,45 @@ class MainWindow(QMainWindow):
     def refresh(self) -> None:
         self.leads_view.refresh()
 
+    # --- exchange conflicts -------------------------------------------------------------------
+
+    def _pages_hidden_from_role(self) -> frozenset[str]:
+        """Pages this role has nothing to do on: the exchange page is for who may decide
+        conflicts (inspectors, administrators)."""
+        return frozenset() if can(self._actor, "conflict.resolve") else frozenset({"exchange"})
+
+    def _hide_pages(self) -> None:
+        for key in self._hidden_pages:
+            self.navigation.item(PAGE_KEYS.index(key)).setHidden(True)
+            self._page_actions[key].setVisible(False)
+            self._page_actions[key].setEnabled(False)
+
+    @Slot()
+    def count_open_conflicts(self) -> None:
+        from workstation.services import exchange
+
+        try:
+            count = exchange.count_open_conflicts(self._store, self._actor)
+        except WorkstationError:
+            return  # the store refused a read: the exchange page reports it itself
+        self._show_open_conflicts(count)
+
+    @Slot(int)
+    def _show_open_conflicts(self, count: int) -> None:
+        text = self.tr("{count} conflicts await a decision").format(count=count)
+        self.conflicts_label.setText(f'<a href="#conflicts">{text}</a>')
+        self.conflicts_label.setVisible(count > 0)
+
+    @Slot()
+    def show_conflicts(self) -> None:
+        """The exchange page with its open conflicts (the status bar's link)."""
+        if "exchange" in self._hidden_pages:
+            return
+        self.show_page("exchange")
+        show = getattr(self.page("exchange"), "show_conflicts", None)
+        if callable(show):
+            show()
+
     # --- display ----------------------------------------------------------------------------
 
     @Slot(int)
@@ -456,7 +520,8 @@ class MainWindow(QMainWindow):
             self.restoreState(state)
         self.leads_view.restore_state()
         page = str(self._settings.value("main_window/page") or DEFAULT_PAGE)
-        self.show_page(page if page in PAGE_KEYS else DEFAULT_PAGE)
+        shown = page in PAGE_KEYS and page not in self._hidden_pages
+        self.show_page(page if shown else DEFAULT_PAGE)
 
     def _default_size(self) -> QSize:
         """DEFAULT_SIZE, shrunk to fit the screen (small laptops are common in the field)."""

@@ -14,8 +14,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-# The pages in the order of the side list (and of Ctrl+1..Ctrl+7).
-PAGE_KEYS = ("overview", "leads", "cases", "review", "import", "briefs", "settings")
+# The pages in the order of the side list (and of Ctrl+1..Ctrl+8).
+PAGE_KEYS = ("overview", "leads", "cases", "review", "import", "briefs", "settings", "exchange")
 KeyRole = Qt.ItemDataRole.UserRole + 1
 
 
@@ -28,6 +28,7 @@ def page_title(key: str) -> str:
         "import": QCoreApplication.translate("Navigation", "Import"),
         "briefs": QCoreApplication.translate("Navigation", "Briefs"),
         "settings": QCoreApplication.translate("Navigation", "Settings"),
+        "exchange": QCoreApplication.translate("Navigation", "Data exchange"),
     }
     return titles[key]
 

@@ -98,7 +98,7 @@ def test_side_list_names_the_pages_and_opens_on_the_leads(
 ) -> None:
     window = make_window(lead_store)
     titles = [window.navigation.item(i).text() for i in range(window.navigation.count())]
-    assert titles == ["总览", "线索", "案件", "异常审查", "导入", "简报", "设置"]
+    assert titles == ["总览", "线索", "案件", "异常审查", "导入", "简报", "设置", "数据交换"]
     assert window.current_page() == "leads"
     assert window.navigation.current_key() == "leads"
     assert window.stack.currentWidget() is window.leads_view

@@ -13,6 +13,7 @@ from workstation.cli import (
     brief_cmd,
     import_cmd,
     leads_cmd,
+    packet_cmd,
     print_json,
     print_table,
     review_cmd,
@@ -161,6 +162,7 @@ def register(sub: Any, common: argparse.ArgumentParser) -> None:
     import_cmd.register(sub, common)
     brief_cmd.register(sub, common)
     vault_cmd.register(sub, common, groups)
+    packet_cmd.register(sub, common, groups)
 
 
 def cmd_init(ctx: Context) -> int:

@@ -5,6 +5,16 @@ from workstation.models.base import Base, utcnow
 from workstation.models.case import Anomaly, Case
 from workstation.models.lead import LEAD_STATUSES, Lead
 from workstation.models.org import Person, Unit
+from workstation.models.sync import (
+    PeerAuditEvent,
+    SyncAlias,
+    SyncConflict,
+    SyncMeta,
+    SyncPacket,
+    SyncPeer,
+    SyncStore,
+    SyncTombstone,
+)
 
 __all__ = [
     "LEAD_STATUSES",
@@ -16,8 +26,16 @@ __all__ = [
     "Counter",
     "ImportBatch",
     "Lead",
+    "PeerAuditEvent",
     "Person",
     "Setting",
+    "SyncAlias",
+    "SyncConflict",
+    "SyncMeta",
+    "SyncPacket",
+    "SyncPeer",
+    "SyncStore",
+    "SyncTombstone",
     "Unit",
     "User",
     "utcnow",

@@ -171,7 +171,18 @@ def verify_chain(store: Store, actor: Actor) -> VerifyResult:
                 )
             prev_hash = event.hash
             checked += 1
-        return VerifyResult(True, checked, None, f"审计日志完整，共校验 {checked} 条")
+        # The chains of other stores, received in exchange packets, are checked each on its own.
+        from workstation.exchange.chains import verify_peer_chains
+
+        peers = verify_peer_chains(session)
+        broken = next((p for p in peers if not p.ok), None)
+        if broken is not None:
+            return VerifyResult(False, checked, None, broken.message)
+        message = f"审计日志完整，共校验 {checked} 条"
+        if peers:
+            received = sum(p.checked for p in peers)
+            message += f"；另有其他 {len(peers)} 台电脑的 {received} 条，均完整"
+        return VerifyResult(True, checked, None, message)
 
 
 _REPORTER_FIELDS = {"reporter_name": "name", "reporter_phone": "phone"}

@@ -58,6 +58,7 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "settings.edit": ADMINS,
     "backup.run": ADMINS,
     "exchange.run": ADMINS,
+    "conflict.resolve": EDITORS,
 }
 
 ACTION_LABELS = {
@@ -81,6 +82,7 @@ ACTION_LABELS = {
     "settings.edit": "修改系统设置",
     "backup.run": "备份或恢复数据库",
     "exchange.run": "导入或导出交换包",
+    "conflict.resolve": "解决交换冲突",
 }
 
 MAX_FAILED_LOGINS = 5

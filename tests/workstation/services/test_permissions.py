@@ -31,6 +31,7 @@ from workstation.services import (
     briefs,
     cases,
     dashboard,
+    exchange,
     leads,
     review,
     scan,
@@ -56,7 +57,7 @@ ROLE_PERMISSIONS = {
     "inspector": {
         "lead.read", "lead.create", "lead.edit", "case.read", "case.create", "case.edit",
         "unit.edit", "import.run", "anomaly.read", "anomaly.scan", "anomaly.review",
-        "watch.read", "brief.generate",
+        "watch.read", "brief.generate", "conflict.resolve",
     },
     "leader": {
         "lead.read", "case.read", "anomaly.read", "watch.read", "brief.generate",
@@ -98,6 +99,7 @@ def _brief(w: World, *, unmask: bool = False) -> Any:
 
 
 LEAD = {"received_on": "2021-06-01", "summary": "反映某派出所民警违规插手经济纠纷"}
+PACKET_PASSPHRASE = "exchange-passphrase"
 CASE = {"case_no": "东公(刑)立字[2021]99号", "agency": "江州市公安局东湖分局",
         "accepted_on": "2021-05-01", "kind": "刑事", "cause": "盗窃"}  # fmt: skip
 
@@ -239,6 +241,23 @@ SERVICES: list[Service] = [
       lambda w: vault.encrypt(w.store, w.actor, "bosspass1"), run_allowed=False),
     S("vault.new_recovery_key", ("backup.run",),
       lambda w: vault.new_recovery_key(w.store, w.actor, "bosspass1"), run_allowed=False),
+    # exchange packets and their conflicts
+    S("exchange.list_peers", ("exchange.run",), lambda w: exchange.list_peers(w.store, w.actor)),
+    S("exchange.rename_store", ("exchange.run",),
+      lambda w: exchange.rename_store(w.store, w.actor, "甲的笔记本")),
+    S("exchange.export_packet", ("exchange.run",),
+      lambda w: exchange.export_packet(w.store, w.actor, w.folder / "x.pkt", PACKET_PASSPHRASE)),
+    S("exchange.import_packet", ("exchange.run",),
+      lambda w: exchange.import_packet(w.store, w.actor, w.ids["packet"], PACKET_PASSPHRASE)),
+    S("exchange.list_conflicts", ("conflict.resolve",),
+      lambda w: exchange.list_conflicts(w.store, w.actor)),
+    S("exchange.count_open_conflicts", ("lead.read",),
+      lambda w: exchange.count_open_conflicts(w.store, w.actor)),
+    # Needs a conflict (two stores changing one field): tests/workstation/exchange has those.
+    S("exchange.resolve_conflict", ("conflict.resolve",),
+      lambda w: exchange.resolve_conflict(w.store, w.actor, 1, "local"), run_allowed=False),
+    S("exchange.verify_peer_audit", ("audit.verify",),
+      lambda w: exchange.verify_peer_audit(w.store, w.actor)),
     S("vault.restore_backup", ("backup.run",),
       lambda w: vault.restore_backup(w.store.path, w.folder / "none.db", w.actor),
       run_allowed=False),
@@ -314,6 +333,16 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, 
         batch_csv.write_text(LEADS_CSV.replace("2021-04-0", "2021-05-0"), encoding="utf-8")
         imported = run_import(store, admin, batch_csv, ImportOptions("leads", today=TODAY))
         ids["batch"] = imported.batch
+        other = open_store(folder / "other.db", create=True)
+        try:
+            leads.create_lead(
+                other, admin, {"received_on": "2021-04-03", "summary": "另一台电脑的线索"},
+                today=TODAY,
+            )  # fmt: skip
+            ids["packet"] = folder / "other.pkt"
+            exchange.export_packet(other, admin, ids["packet"], PACKET_PASSPHRASE)
+        finally:
+            other.dispose()
         users.create_first_admin(store, "boss", "bosspass1", "王主任")
         boss = Actor("boss", "王主任", "admin")
         users.add_user(store, boss, "victim", "张录入", "clerk", "victimpass1")

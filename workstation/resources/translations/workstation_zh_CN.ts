@@ -2,6 +2,77 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="zh_CN">
 <context>
+    <name>AboutDialog</name>
+    <message>
+        <source>About Case Supervision Workstation</source>
+        <translation>关于案件监督工作站</translation>
+    </message>
+    <message>
+        <source>Case Supervision Workstation</source>
+        <translation>案件监督工作站</translation>
+    </message>
+    <message>
+        <source>Version</source>
+        <translation>版本</translation>
+    </message>
+    <message>
+        <source>Store</source>
+        <translation>数据库</translation>
+    </message>
+    <message>
+        <source>Schema revision</source>
+        <translation>数据库结构版本</translation>
+    </message>
+    <message>
+        <source>Qt / PySide6</source>
+        <translation>Qt / PySide6</translation>
+    </message>
+    <message>
+        <source>Python</source>
+        <translation>Python</translation>
+    </message>
+    <message>
+        <source>System</source>
+        <translation>操作系统</translation>
+    </message>
+    <message>
+        <source>Logs folder</source>
+        <translation>日志文件夹</translation>
+    </message>
+    <message>
+        <source>Component</source>
+        <translation>组件</translation>
+    </message>
+    <message>
+        <source>Licence</source>
+        <translation>许可证</translation>
+    </message>
+    <message>
+        <source>Show licence…</source>
+        <translation>查看许可证全文…</translation>
+    </message>
+    <message>
+        <source>Components and their licences:</source>
+        <translation>所含组件及其许可证：</translation>
+    </message>
+    <message>
+        <source>not initialised (this program uses {head})</source>
+        <translation>尚未初始化（本程序使用 {head}）</translation>
+    </message>
+    <message>
+        <source>{current} (current)</source>
+        <translation>{current}（最新）</translation>
+    </message>
+    <message>
+        <source>{current} (this program uses {head})</source>
+        <translation>{current}（本程序使用 {head}，打开时将升级）</translation>
+    </message>
+    <message>
+        <source>(this text is missing from the installation)</source>
+        <translation>（安装中缺少此文本）</translation>
+    </message>
+</context>
+<context>
     <name>AddUserDialog</name>
     <message>
         <source>Add a user</source>
@@ -847,6 +918,124 @@
     </message>
 </context>
 <context>
+    <name>ConflictsModel</name>
+    <message>
+        <source>Record</source>
+        <translation>对象</translation>
+    </message>
+    <message>
+        <source>Field</source>
+        <translation>字段</translation>
+    </message>
+    <message>
+        <source>This machine&apos;s value</source>
+        <translation>本机的值</translation>
+    </message>
+    <message>
+        <source>The other value</source>
+        <translation>对方的值</translation>
+    </message>
+    <message>
+        <source>From</source>
+        <translation>来自</translation>
+    </message>
+    <message>
+        <source>Detected</source>
+        <translation>发现时间</translation>
+    </message>
+    <message>
+        <source>Decision</source>
+        <translation>处理</translation>
+    </message>
+    <message>
+        <source>(empty)</source>
+        <translation>（空）</translation>
+    </message>
+    <message>
+        <source>Kept this machine&apos;s</source>
+        <translation>保留本机</translation>
+    </message>
+    <message>
+        <source>Took the other</source>
+        <translation>采用对方</translation>
+    </message>
+    <message>
+        <source>Open</source>
+        <translation>待处理</translation>
+    </message>
+    <message>
+        <source>{decision} · {who} {when}</source>
+        <translation>{decision} · {who} {when}</translation>
+    </message>
+</context>
+<context>
+    <name>ConflictsView</name>
+    <message>
+        <source>Open conflicts</source>
+        <translation>待处理的冲突</translation>
+    </message>
+    <message>
+        <source>All conflicts</source>
+        <translation>全部冲突</translation>
+    </message>
+    <message>
+        <source>Selected conflict</source>
+        <translation>选中的冲突</translation>
+    </message>
+    <message>
+        <source>This machine&apos;s value</source>
+        <translation>本机的值</translation>
+    </message>
+    <message>
+        <source>The other value</source>
+        <translation>对方的值</translation>
+    </message>
+    <message>
+        <source>Keep this machine&apos;s</source>
+        <translation>保留本机</translation>
+    </message>
+    <message>
+        <source>Take the other</source>
+        <translation>采用对方</translation>
+    </message>
+    <message>
+        <source>L keeps this machine&apos;s value · R takes the other machine&apos;s</source>
+        <translation>L 保留本机的值 · R 采用对方的值</translation>
+    </message>
+    <message>
+        <source>Read only: deciding conflicts needs an inspector&apos;s role.</source>
+        <translation>只读：处理冲突需要核查人员角色。</translation>
+    </message>
+    <message>
+        <source>{count} open</source>
+        <translation>待处理 {count} 处</translation>
+    </message>
+    <message>
+        <source>{count} listed, {open} open</source>
+        <translation>共 {count} 处，待处理 {open} 处</translation>
+    </message>
+    <message>
+        <source>No open conflicts. When a field was changed on both machines since their last exchange, importing the packet lists it here for a decision.</source>
+        <translation>没有待处理的冲突。两台机器自上次交换以来都改动过的字段，会在导入交换包时列在这里，等待处理。</translation>
+    </message>
+    <message>
+        <source>No conflicts yet: no exchange packet has brought any.</source>
+        <translation>尚无冲突：导入的交换包都没有带来冲突。</translation>
+    </message>
+    <message>
+        <source>{record}, field “{field}”</source>
+        <translation>{record}，字段“{field}”</translation>
+    </message>
+    <message>
+        <source>The value from {store}</source>
+        <translation>来自 {store} 的值</translation>
+    </message>
+    <message>
+        <source>{record}, “{field}”: {decision}</source>
+        <translation>{record}“{field}”：{decision}</translation>
+    </message>
+</context>
+<context>
     <name>Cover</name>
     <message>
         <source>Locked</source>
@@ -861,23 +1050,51 @@
     </message>
     <message>
         <source>Unexpected error</source>
-        <translation>程序错误</translation>
+        <translation>意外错误</translation>
     </message>
     <message>
-        <source>The workstation hit an unexpected error.</source>
-        <translation>工作站遇到了一个意外错误。</translation>
+        <source>The program ran into an unexpected error</source>
+        <translation>程序遇到意外错误</translation>
     </message>
     <message>
-        <source>Your data is safe: unfinished changes were not saved. Please send the details below to the administrator. You can keep working or quit.</source>
-        <translation>数据是安全的：未完成的修改没有写入。请将下面的详细信息发给管理员。可以继续使用，也可以退出。</translation>
+        <source>Your data is safe: the change that was under way was not saved. You can continue working. If it happens again, save a report and give it to the maintainers; it holds no names, phone numbers or lead text.</source>
+        <translation>您的数据是安全的：出错时正在进行的修改没有保存，您可以继续工作。如果再次出现，请保存报告并交给维护人员；报告中不含姓名、电话号码或线索内容。</translation>
     </message>
     <message>
-        <source>Keep working</source>
-        <translation>继续使用</translation>
+        <source>Details</source>
+        <translation>详细信息</translation>
     </message>
     <message>
-        <source>Quit</source>
-        <translation>退出</translation>
+        <source>Save report…</source>
+        <translation>保存报告…</translation>
+    </message>
+    <message>
+        <source>Continue</source>
+        <translation>继续</translation>
+    </message>
+    <message>
+        <source>Quit the program</source>
+        <translation>退出程序</translation>
+    </message>
+    <message>
+        <source>More errors happened since: {count}</source>
+        <translation>此后又发生了 {count} 个错误</translation>
+    </message>
+    <message>
+        <source>Report saved: {path}</source>
+        <translation>报告已保存：{path}</translation>
+    </message>
+    <message>
+        <source>Save error report</source>
+        <translation>保存错误报告</translation>
+    </message>
+    <message>
+        <source>Text file (*.txt)</source>
+        <translation>文本文件 (*.txt)</translation>
+    </message>
+    <message>
+        <source>The report could not be saved: {reason}</source>
+        <translation>报告未能保存：{reason}</translation>
     </message>
 </context>
 <context>
@@ -1053,6 +1270,252 @@
     <message>
         <source>Confirmed</source>
         <translation>已认定</translation>
+    </message>
+</context>
+<context>
+    <name>ExchangePage</name>
+    <message>
+        <source>leads</source>
+        <translation>线索</translation>
+    </message>
+    <message>
+        <source>cases</source>
+        <translation>案件</translation>
+    </message>
+    <message>
+        <source>anomalies</source>
+        <translation>案件异常</translation>
+    </message>
+    <message>
+        <source>units</source>
+        <translation>单位</translation>
+    </message>
+    <message>
+        <source>persons</source>
+        <translation>人员</translation>
+    </message>
+    <message>
+        <source>deletions</source>
+        <translation>删除记录</translation>
+    </message>
+    <message>
+        <source>audit events</source>
+        <translation>审计事件</translation>
+    </message>
+    <message>
+        <source>, </source>
+        <translation>、</translation>
+    </message>
+    <message>
+        <source>{kind} {count}</source>
+        <translation>{kind} {count}</translation>
+    </message>
+    <message>
+        <source>Tell the passphrase to the other machine&apos;s operator separately (in person or by phone). Never write it on the USB stick or put it in the same bag as the packet.</source>
+        <translation>口令须另行告知对方工作站的操作员（当面或电话告知），切勿写在U盘上，也不要与交换包一同携带。</translation>
+    </message>
+    <message>
+        <source>Data exchange</source>
+        <translation>数据交换</translation>
+    </message>
+    <message>
+        <source>Your role ({role}) neither exchanges packets nor decides conflicts. Administrators exchange packets; inspectors and administrators decide conflicts.</source>
+        <translation>您的角色（{role}）不能交换数据，也不能处理冲突。管理员导入导出交换包；核查人员和管理员处理冲突。</translation>
+    </message>
+    <message>
+        <source>Exchange packets</source>
+        <translation>交换包</translation>
+    </message>
+    <message>
+        <source>Machines with no network between them exchange their work on a USB stick: export a packet here, import it on the other machine, and the other way round. A packet is encrypted with a passphrase; a field changed on both machines since their last exchange becomes a conflict to decide.</source>
+        <translation>不联网的工作站之间用U盘交换数据：在这里导出交换包，到另一台机器上导入，反方向同样操作。交换包用口令加密；两台机器自上次交换以来都改动过的字段成为冲突，由人工处理。</translation>
+    </message>
+    <message>
+        <source>This machine&apos;s store id: {id}</source>
+        <translation>本机数据库标识：{id}</translation>
+    </message>
+    <message>
+        <source>Export packet…</source>
+        <translation>导出交换包…</translation>
+    </message>
+    <message>
+        <source>Import packet…</source>
+        <translation>导入交换包…</translation>
+    </message>
+    <message>
+        <source>Last exchange</source>
+        <translation>最近一次交换</translation>
+    </message>
+    <message>
+        <source>No packet has been exchanged with another machine yet.</source>
+        <translation>尚未与其他工作站交换过数据。</translation>
+    </message>
+    <message>
+        <source>Machines exchanged with</source>
+        <translation>交换过数据的工作站</translation>
+    </message>
+    <message>
+        <source>Conflicts ({count})</source>
+        <translation>冲突（{count}）</translation>
+    </message>
+    <message>
+        <source>Conflicts</source>
+        <translation>冲突</translation>
+    </message>
+    <message>
+        <source>exchange-{date}</source>
+        <translation>交换包-{date}</translation>
+    </message>
+    <message>
+        <source>Writing the exchange packet…</source>
+        <translation>正在写出交换包…</translation>
+    </message>
+    <message>
+        <source>Packet written to {path}: {counts}.</source>
+        <translation>交换包已写到 {path}：{counts}。</translation>
+    </message>
+    <message>
+        <source>no records</source>
+        <translation>没有记录</translation>
+    </message>
+    <message>
+        <source>Exchange packet written to {path}</source>
+        <translation>交换包已写到 {path}</translation>
+    </message>
+    <message>
+        <source>Open an exchange packet</source>
+        <translation>打开交换包</translation>
+    </message>
+    <message>
+        <source>Exchange packet (*{suffix});;All files (*)</source>
+        <translation>交换包 (*{suffix});;所有文件 (*)</translation>
+    </message>
+    <message>
+        <source>Importing the exchange packet…</source>
+        <translation>正在导入交换包…</translation>
+    </message>
+    <message>
+        <source>The packet from {source} was imported before: nothing was changed.</source>
+        <translation>来自 {source} 的这个交换包之前已导入，未作任何改动。</translation>
+    </message>
+    <message>
+        <source>Packet from {source} imported.</source>
+        <translation>来自 {source} 的交换包已导入。</translation>
+    </message>
+    <message>
+        <source>New</source>
+        <translation>新增</translation>
+    </message>
+    <message>
+        <source>Updated</source>
+        <translation>更新</translation>
+    </message>
+    <message>
+        <source>Deleted</source>
+        <translation>删除</translation>
+    </message>
+    <message>
+        <source>{n} records unchanged.</source>
+        <translation>{n} 条记录无变化。</translation>
+    </message>
+    <message>
+        <source>{n} open conflicts were settled by the other machine&apos;s decision.</source>
+        <translation>{n} 处待处理的冲突已按对方的处理结果解决。</translation>
+    </message>
+    <message>
+        <source>Exchange packet from {source} imported</source>
+        <translation>来自 {source} 的交换包已导入</translation>
+    </message>
+    <message>
+        <source>{what}: {counts}.</source>
+        <translation>{what}：{counts}。</translation>
+    </message>
+    <message>
+        <source>{n} conflicts await a decision</source>
+        <translation>{n} 处冲突待处理</translation>
+    </message>
+    <message>
+        <source>Cancelled: nothing was changed.</source>
+        <translation>已取消，未作任何改动。</translation>
+    </message>
+</context>
+<context>
+    <name>ExportDialog</name>
+    <message>
+        <source>Export an exchange packet</source>
+        <translation>导出交换包</translation>
+    </message>
+    <message>
+        <source>All records (for a machine not exchanged with yet)</source>
+        <translation>全部数据（给尚未交换过的工作站）</translation>
+    </message>
+    <message>
+        <source>{name}: what changed since the last exchange</source>
+        <translation>{name}：上次交换以来的改动</translation>
+    </message>
+    <message>
+        <source>All records, not only the changes</source>
+        <translation>导出全部数据，而不只是改动</translation>
+    </message>
+    <message>
+        <source>e.g. Team 2 laptop (optional)</source>
+        <translation>例如：核查二组笔记本（可不填）</translation>
+    </message>
+    <message>
+        <source>Choose…</source>
+        <translation>选择…</translation>
+    </message>
+    <message>
+        <source>For:</source>
+        <translation>交给：</translation>
+    </message>
+    <message>
+        <source>Receiving machine:</source>
+        <translation>接收的工作站：</translation>
+    </message>
+    <message>
+        <source>Passphrase:</source>
+        <translation>口令：</translation>
+    </message>
+    <message>
+        <source>Passphrase again:</source>
+        <translation>再输一遍口令：</translation>
+    </message>
+    <message>
+        <source>Save as:</source>
+        <translation>保存为：</translation>
+    </message>
+    <message>
+        <source>The packet is encrypted with the passphrase (at least {n} characters); only someone who knows it can read or import the packet.</source>
+        <translation>交换包用口令加密（口令至少 {n} 个字符），只有知道口令的人才能查看或导入。</translation>
+    </message>
+    <message>
+        <source>Export</source>
+        <translation>导出</translation>
+    </message>
+    <message>
+        <source>Save the exchange packet as</source>
+        <translation>交换包保存为</translation>
+    </message>
+    <message>
+        <source>Exchange packet (*{suffix})</source>
+        <translation>交换包 (*{suffix})</translation>
+    </message>
+    <message>
+        <source>The passphrase needs at least {n} characters.</source>
+        <translation>口令至少需要 {n} 个字符。</translation>
+    </message>
+    <message>
+        <source>The two passphrases differ: type it again.</source>
+        <translation>两次输入的口令不一致，请重新输入。</translation>
+    </message>
+    <message>
+        <source>Choose where to save the packet.</source>
+        <translation>请选择交换包的保存位置。</translation>
+    </message>
+    <message>
+        <source>The folder “{folder}” does not exist.</source>
+        <translation>文件夹“{folder}”不存在。</translation>
     </message>
 </context>
 <context>
@@ -1257,6 +1720,81 @@
     <message>
         <source>Other anomalies of this case</source>
         <translation>本案其他异常</translation>
+    </message>
+</context>
+<context>
+    <name>ImportDialog</name>
+    <message>
+        <source>Import an exchange packet</source>
+        <translation>导入交换包</translation>
+    </message>
+    <message>
+        <source>Packet: {path}</source>
+        <translation>交换包：{path}</translation>
+    </message>
+    <message>
+        <source>Open the packet</source>
+        <translation>打开交换包</translation>
+    </message>
+    <message>
+        <source>Passphrase:</source>
+        <translation>口令：</translation>
+    </message>
+    <message>
+        <source>What the packet holds</source>
+        <translation>交换包内容</translation>
+    </message>
+    <message>
+        <source>From:</source>
+        <translation>来自：</translation>
+    </message>
+    <message>
+        <source>Made:</source>
+        <translation>生成时间：</translation>
+    </message>
+    <message>
+        <source>Schema revision:</source>
+        <translation>数据结构版本：</translation>
+    </message>
+    <message>
+        <source>Records:</source>
+        <translation>记录：</translation>
+    </message>
+    <message>
+        <source>Changes made:</source>
+        <translation>改动时间：</translation>
+    </message>
+    <message>
+        <source>Import</source>
+        <translation>导入</translation>
+    </message>
+    <message>
+        <source>Type the passphrase the packet was made with.</source>
+        <translation>请输入导出交换包时设定的口令。</translation>
+    </message>
+    <message>
+        <source>Opening the packet…</source>
+        <translation>正在打开交换包…</translation>
+    </message>
+    <message>
+        <source>{name} (store {id})</source>
+        <translation>{name}（数据库 {id}）</translation>
+    </message>
+    <message>
+        <source>unnamed machine</source>
+        <translation>未命名的工作站</translation>
+    </message>
+    <message>
+        <source>nothing</source>
+        <translation>无</translation>
+    </message>
+    <message>
+        <source>no changes</source>
+        <translation>没有改动</translation>
+    </message>
+    <message>
+        <source>{start} to {end}</source>
+        <translation>{start} 至 {end}</translation>
     </message>
 </context>
 <context>
@@ -1811,6 +2349,13 @@
     </message>
 </context>
 <context>
+    <name>LicenceTextDialog</name>
+    <message>
+        <source>Licence: {name}</source>
+        <translation>许可证：{name}</translation>
+    </message>
+</context>
+<context>
     <name>LockDialog</name>
     <message>
         <source>Workstation locked</source>
@@ -1899,8 +2444,8 @@
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <source>&amp;About</source>
-        <translation>关于(&amp;A)</translation>
+        <source>&amp;About…</source>
+        <translation>关于(&amp;A)…</translation>
     </message>
     <message>
         <source>Undo</source>
@@ -1947,12 +2492,8 @@
         <translation>操作历史(&amp;H)</translation>
     </message>
     <message>
-        <source>About</source>
-        <translation>关于</translation>
-    </message>
-    <message>
-        <source>Case Supervision Workstation {version}</source>
-        <translation>案件监督工作站 {version}</translation>
+        <source>{count} conflicts await a decision</source>
+        <translation>{count} 处冲突待处理</translation>
     </message>
     <message>
         <source>{count} leads in store</source>
@@ -2032,6 +2573,10 @@
         <translation>设置</translation>
     </message>
     <message>
+        <source>Data exchange</source>
+        <translation>数据交换</translation>
+    </message>
+    <message>
         <source>This page comes in a later version.</source>
         <translation>此页面将在后续版本提供。</translation>
     </message>
@@ -2076,6 +2621,33 @@
     <message>
         <source>The two passwords differ.</source>
         <translation>两次输入的密码不一致。</translation>
+    </message>
+</context>
+<context>
+    <name>PeersModel</name>
+    <message>
+        <source>Machine</source>
+        <translation>工作站</translation>
+    </message>
+    <message>
+        <source>Store id</source>
+        <translation>数据库标识</translation>
+    </message>
+    <message>
+        <source>Last export to it</source>
+        <translation>最近导出给它</translation>
+    </message>
+    <message>
+        <source>Last import from it</source>
+        <translation>最近从它导入</translation>
+    </message>
+    <message>
+        <source>never</source>
+        <translation>从未</translation>
+    </message>
+    <message>
+        <source>not known until a packet comes from it</source>
+        <translation>收到它的交换包后才知道</translation>
     </message>
 </context>
 <context>
@@ -2787,6 +3359,10 @@
         <translation>首次运行：正在创建数据库并生成演示数据…</translation>
     </message>
     <message>
+        <source>The store could not be opened.</source>
+        <translation>无法打开数据库。</translation>
+    </message>
+    <message>
         <source>{path} (encrypted)</source>
         <translation>{path}（已加密）</translation>
     </message>
@@ -2841,6 +3417,29 @@
     <message>
         <source>Cannot open the store</source>
         <translation>无法打开数据库</translation>
+    </message>
+</context>
+<context>
+    <name>StartupSplash</name>
+    <message>
+        <source>Case Supervision Workstation</source>
+        <translation>案件监督工作站</translation>
+    </message>
+    <message>
+        <source>Opening the store…</source>
+        <translation>正在打开数据库…</translation>
+    </message>
+    <message>
+        <source>Checking the store…</source>
+        <translation>正在检查数据库…</translation>
+    </message>
+    <message>
+        <source>Backing up the store…</source>
+        <translation>正在备份…</translation>
+    </message>
+    <message>
+        <source>Upgrading the store&apos;s structure…</source>
+        <translation>正在升级数据库结构…</translation>
     </message>
 </context>
 <context>
