@@ -282,15 +282,19 @@ class MainWindow(QMainWindow):
         self.store_label = QLabel(self.tr("Store: {path}").format(path=store.describe()), self)
         self.store_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         encrypted = bool(getattr(store, "is_encrypted", False))
-        self.state_label = QLabel(
-            self.tr("Encrypted") if encrypted else self.tr("Not encrypted"), self
-        )
+        if not getattr(store, "is_sqlite", True):
+            # A shared server: its protection is the server's (disk encryption, SSL, roles).
+            state = self.tr("Server")
+            tip = self.tr("A shared database server: it is backed up and protected by its DBA.")
+        elif encrypted:
+            state = self.tr("Encrypted")
+            tip = self.tr("The store file is encrypted at rest.")
+        else:
+            state = self.tr("Not encrypted")
+            tip = self.tr("The store file is not encrypted: anyone with the file can read it.")
+        self.state_label = QLabel(state, self)
         self.state_label.setObjectName("storeState")
-        self.state_label.setToolTip(
-            self.tr("The store file is encrypted at rest.")
-            if encrypted
-            else self.tr("The store file is not encrypted: anyone with the file can read it.")
-        )
+        self.state_label.setToolTip(tip)
         self.user_label = QLabel(
             self.tr("User: {name} ({role})").format(
                 name=actor.display_name, role=role_label(actor.role)

@@ -2432,6 +2432,14 @@
         <translation>数据库文件已加密存储。</translation>
     </message>
     <message>
+        <source>Server</source>
+        <translation>服务器数据库</translation>
+    </message>
+    <message>
+        <source>A shared database server: it is backed up and protected by its DBA.</source>
+        <translation>共享的服务器数据库：由数据库管理员负责备份和保护。</translation>
+    </message>
+    <message>
         <source>The store file is not encrypted: anyone with the file can read it.</source>
         <translation>数据库文件未加密：拿到文件的人都能读取。</translation>
     </message>
