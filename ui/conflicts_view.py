@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal, Slot
-from PySide6.QtGui import QAction, QBrush, QColor, QKeySequence, QShowEvent
+from PySide6.QtGui import QAction, QBrush, QColor, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from ui.import_widgets import NOTE_COLOR, show_failure, text_label
 from ui.rows_model import AnyIndex, RowsTableModel
+from ui.shortcuts import page_action
 from workstation.errors import WorkstationError
 from workstation.services import exchange
 from workstation.services.auth import PERMISSIONS, Actor, can
@@ -268,13 +269,7 @@ class ConflictsView(QWidget):
         return box
 
     def _action(self, text: str, key: str, slot: Any) -> QAction:
-        action = QAction(text, self)
-        action.setShortcut(QKeySequence(key))
-        # Only while this view has the focus: the letters mean nothing elsewhere.
-        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        action.triggered.connect(slot)
-        self.addAction(action)
-        return action
+        return page_action(self, text, key, slot)
 
     def _build_actions(self) -> None:
         self.keep_local_action = self._action(self.tr("Keep this machine's"), "L", self.keep_local)

@@ -35,6 +35,7 @@ from ui.flag_panel import FlagPanel
 from ui.jobs import BackgroundJob, attach_progress_dialog
 from ui.reason_dialog import ReasonDialog
 from ui.review_queue_model import AnomalyQueueModel, QueueDelegate
+from ui.shortcuts import page_action
 from workstation.errors import WorkstationError
 from workstation.services import review
 from workstation.services.auth import Actor, can
@@ -253,14 +254,8 @@ class ReviewQueue(QWidget):
         finally:
             self.agency_combo.blockSignals(False)
 
-    def _action(self, text: str, key: str, slot: object) -> QAction:
-        action = QAction(text, self)
-        action.setShortcut(QKeySequence(key))
-        # Only while this page has the focus; a line edit that takes the letter keeps it.
-        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        action.triggered.connect(slot)
-        self.addAction(action)
-        return action
+    def _action(self, text: str, key: str, slot: Any) -> QAction:
+        return page_action(self, text, key, slot)
 
     def _build_actions(self) -> None:
         self.next_action = self._action(self.tr("Next"), "J", self.next_item)
