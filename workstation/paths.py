@@ -29,3 +29,17 @@ def data_dir(override: str | os.PathLike[str] | None = None) -> Path:
 
 def default_store_path(override: str | os.PathLike[str] | None = None) -> Path:
     return data_dir(override) / "workstation.db"
+
+
+def command_name() -> str:
+    """How the person typing commands starts this program, for hints such as "import undo 3":
+    the bundle's `workstation-cli`, an installed `workstation`, or `python -m workstation`."""
+    import sys
+
+    if getattr(sys, "frozen", False):
+        return (
+            Path(sys.executable).stem if "cli" in Path(sys.executable).stem else "workstation-cli"
+        )
+    if Path(sys.argv[0]).stem == "workstation":
+        return "workstation"
+    return "python -m workstation"

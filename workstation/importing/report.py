@@ -8,6 +8,7 @@ from typing import Any
 
 from workstation.importing.readers import SheetInfo
 from workstation.importing.source import Skipped
+from workstation.paths import command_name
 
 
 @dataclasses.dataclass(frozen=True)
@@ -173,6 +174,6 @@ def summary_lines(result: ImportResult) -> list[str]:
     if result.batch is not None:
         lines.append(
             f"批次 {result.batch}，用时 {result.seconds:.1f} 秒；"
-            f"如需撤销：python -m workstation import undo {result.batch}"
+            f"如需撤销：{command_name()} import undo {result.batch}"
         )
     return lines

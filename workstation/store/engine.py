@@ -119,7 +119,9 @@ def check_sqlite_file(path: Path, *, must_exist: bool = False, key: bytes | None
     With a key the file must be an SQLCipher store that this key opens; without one it must be
     a plain SQLite store (an encrypted one raises KeyRequired)."""
     if not path.parent.is_dir():
-        raise StoreError(f"数据库所在的文件夹“{path.parent}”不存在")
+        raise StoreError(
+            f"数据库所在的文件夹“{path.parent}”不存在：请先建好该文件夹，或检查路径是否写错"
+        )
     if not path.exists():
         if must_exist:
             raise StoreError(f"数据库文件“{path}”不存在，请先运行 init 创建")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import stat
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -482,3 +483,15 @@ def test_a_store_locked_by_another_writer_is_a_clear_error(
         other.close()
     assert counts(store)["ImportBatch"] == 0
     store.dispose()
+
+
+def test_the_undo_hint_names_the_command_as_it_is_started_here(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from workstation.paths import command_name
+
+    assert command_name() == "python -m workstation"  # pytest, from a source checkout
+    monkeypatch.setattr(sys, "argv", ["/opt/venv/bin/workstation", "import"])
+    assert command_name() == "workstation"  # the installed script (wheelhouse)
+    monkeypatch.setattr(sys, "frozen", True, raising=False)
+    assert command_name() == "workstation-cli"  # the PyInstaller bundle
