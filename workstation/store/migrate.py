@@ -136,6 +136,14 @@ def upgrade(store: Store, *, backup: bool = True, on_stage: Stage | None = None)
     if on_stage is not None:
         on_stage(STAGE_MIGRATE)
     with store.engine.begin() as conn:
+        if not store.is_sqlite:
+            # Two workstations starting against a new server at once: the second waits for the
+            # first's migration to commit, then Alembic finds the schema current and does nothing.
+            from sqlalchemy import text
+
+            from workstation.store.engine import WRITE_LOCK
+
+            conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK})
         command.upgrade(alembic_config(conn), "head")
     return MigrationResult(before, head, backup_path)
 

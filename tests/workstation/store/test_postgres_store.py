@@ -139,3 +139,31 @@ def test_a_writer_waiting_too_long_for_its_turn_is_refused_in_chinese(
     finally:
         other.dispose()
         store.dispose()
+
+
+def test_two_workstations_starting_on_a_new_server_at_once_both_open_it(
+    new_db: Callable[..., str],
+) -> None:
+    import threading
+
+    url = new_db()
+    opened: list[str] = []
+    failed: list[BaseException] = []
+    start = threading.Barrier(2)
+
+    def start_workstation() -> None:
+        try:
+            start.wait()
+            store = open_store(url, create=True)
+            opened.append(current_revision(store) or "")
+            store.dispose()
+        except BaseException as exc:  # reported below
+            failed.append(exc)
+
+    threads = [threading.Thread(target=start_workstation) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(120)
+    assert failed == []
+    assert opened == [head_revision(), head_revision()]
