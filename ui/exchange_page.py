@@ -22,8 +22,10 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QHBoxLayout,
     QHeaderView,
+    QInputDialog,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QTableView,
     QTabWidget,
@@ -529,6 +531,38 @@ class ExchangePage(QWidget):
         self._open_count_changed(self.conflicts.open_count)
         self.refresh_peers()
 
+    # --- this machine's name -------------------------------------------------------------------
+
+    def _show_identity(self) -> None:
+        try:
+            self.store_label.setText(
+                self.tr("This machine: {name} (store id {id})").format(
+                    name=exchange.store_name(self._store), id=exchange.store_id(self._store)
+                )
+            )
+        except WorkstationError as exc:
+            self.store_label.setText(exc.message)
+
+    @Slot()
+    def ask_rename(self) -> None:
+        """The name this machine's packets carry (e.g. 第一核查组笔记本): what the other
+        machines list it as, and what their conflicts say a value came from."""
+        current = exchange.store_name(self._store)
+        name, ok = QInputDialog.getText(
+            self,
+            self.tr("Rename this machine"),
+            self.tr("Name shown to the machines this one exchanges packets with:"),
+            text=current,
+        )
+        if not ok or name.strip() == current:
+            return
+        try:
+            exchange.rename_store(self._store, self._actor, name)
+        except WorkstationError as exc:
+            QMessageBox.warning(self, self.tr("Rename this machine"), exc.message)
+            return
+        self._show_identity()
+
     # --- building -----------------------------------------------------------------------------
 
     def _packets_tab(self) -> QWidget:
@@ -543,12 +577,11 @@ class ExchangePage(QWidget):
             )
         )
         self.store_label = text_label(tab, "thisStore", color=NOTE_COLOR)
-        try:
-            self.store_label.setText(
-                self.tr("This machine's store id: {id}").format(id=exchange.store_id(self._store))
-            )
-        except WorkstationError as exc:
-            self.store_label.setText(exc.message)
+        self.rename_button = QPushButton(self.tr("Rename this machine…"), tab)
+        self.rename_button.setObjectName("renameMachine")
+        self.rename_button.clicked.connect(self.ask_rename)
+        self.rename_button.setVisible(self.may_exchange)
+        self._show_identity()
         self.export_button = QPushButton(self.tr("Export packet…"), tab)
         self.export_button.setObjectName("exportPacket")
         self.export_button.setMinimumHeight(36)
@@ -561,6 +594,7 @@ class ExchangePage(QWidget):
         buttons.addWidget(self.export_button)
         buttons.addWidget(self.import_button)
         buttons.addStretch(1)
+        buttons.addWidget(self.rename_button)
 
         self.result_box = QGroupBox(self.tr("Last exchange"), tab)
         self.result_box.setObjectName("exchangeResult")

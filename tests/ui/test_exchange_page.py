@@ -416,3 +416,34 @@ def test_a_machine_named_on_export_is_listed_until_it_answers(
     assert isinstance(again, ExportDialog)
     assert again.peer_combo.itemData(1) == "二组笔记本"
     again.reject()
+
+
+def test_an_admin_names_this_machine_and_the_other_machine_lists_it_so(
+    qtbot: QtBot, make_page: MakePage, store: Store, there: Store, tmp_path: Path
+) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication, QInputDialog
+
+    page = make_page(store)
+    assert page.rename_button.isVisible()
+    assert exchange.store_name(store) in page.store_label.text()
+    answered: list[str] = []
+
+    def answer() -> None:
+        dialog = QApplication.activeModalWidget()
+        assert isinstance(dialog, QInputDialog)
+        answered.append(dialog.textValue())  # the current name, to edit
+        dialog.setTextValue("  第一核查组 笔记本 ")
+        dialog.accept()
+
+    QTimer.singleShot(0, answer)
+    qtbot.mouseClick(page.rename_button, Qt.MouseButton.LeftButton)
+    assert answered
+    assert answered[0].endswith(exchange.store_id(store)[:8])
+    assert exchange.store_name(store) == "第一核查组 笔记本"
+    assert "第一核查组 笔记本" in page.store_label.text()
+
+    packet = tmp_path / "to-there.wsx"
+    export_through_dialog(qtbot, page, packet)
+    exchange.import_packet(there, IMPLICIT_ADMIN, packet, PASSPHRASE)
+    assert [p.name for p in exchange.list_peers(there, IMPLICIT_ADMIN)] == ["第一核查组 笔记本"]

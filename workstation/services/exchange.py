@@ -171,6 +171,19 @@ def store_id(store: Store) -> str:
         return made.uuid
 
 
+def store_name(store: Store) -> str:
+    """How this store's packets introduce it to peers (a default made of the host's name until
+    an administrator names it)."""
+    with store.read() as session:
+        found = identity(session, create=False)
+        if found is not None:
+            return found.name
+    with store.write() as session:
+        made = identity(session)
+        assert made is not None
+        return made.name
+
+
 def rename_store(store: Store, actor: Actor, name: str) -> str:
     """Name this store as its packets introduce it to peers (e.g. "李四的笔记本")."""
     cleaned = " ".join((name or "").split())

@@ -1327,12 +1327,24 @@
         <translation>交换包</translation>
     </message>
     <message>
+        <source>This machine: {name} (store id {id})</source>
+        <translation>本机：{name}（数据库标识 {id}）</translation>
+    </message>
+    <message>
+        <source>Rename this machine</source>
+        <translation>修改本机名称</translation>
+    </message>
+    <message>
+        <source>Name shown to the machines this one exchanges packets with:</source>
+        <translation>与本机交换数据的其他工作站看到的名称：</translation>
+    </message>
+    <message>
         <source>Machines with no network between them exchange their work on a USB stick: export a packet here, import it on the other machine, and the other way round. A packet is encrypted with a passphrase; a field changed on both machines since their last exchange becomes a conflict to decide.</source>
         <translation>不联网的工作站之间用U盘交换数据：在这里导出交换包，到另一台机器上导入，反方向同样操作。交换包用口令加密；两台机器自上次交换以来都改动过的字段成为冲突，由人工处理。</translation>
     </message>
     <message>
-        <source>This machine&apos;s store id: {id}</source>
-        <translation>本机数据库标识：{id}</translation>
+        <source>Rename this machine…</source>
+        <translation>修改本机名称…</translation>
     </message>
     <message>
         <source>Export packet…</source>
