@@ -145,7 +145,9 @@ def schema_of(db: str | os.PathLike[str] | None, data_dir: str | None = None) ->
 def _server_schema(url: str, head: str) -> SchemaInfo:
     from workstation.errors import WorkstationError
     from workstation.store import Store, current_revision, to_url
+    from workstation.store.engine import hide_password
 
+    masked = hide_password(url)  # what is shown when the server cannot be reached
     try:
         parsed = to_url(url)
         shown = parsed.render_as_string(hide_password=True)
@@ -155,9 +157,9 @@ def _server_schema(url: str, head: str) -> SchemaInfo:
         finally:
             store.dispose()
     except WorkstationError as exc:
-        return SchemaInfo(url, None, head, exc.message)
+        return SchemaInfo(masked, None, head, exc.message)
     except Exception as exc:  # the server is down or refuses us: say so, --version still works
-        return SchemaInfo(url, None, head, f"无法连接数据库（{type(exc).__name__}）")
+        return SchemaInfo(masked, None, head, f"无法连接数据库（{type(exc).__name__}）")
     return SchemaInfo(shown, current, head, "" if current else "数据库尚未初始化")
 
 

@@ -265,3 +265,14 @@ def test_the_shipped_licences_cover_every_library_installed() -> None:
 def test_a_licence_text_is_read_from_the_resources_only() -> None:
     with pytest.raises(ValueError, match="not a licence file"):
         version.licence_text("../../pyproject.toml")
+
+
+def test_version_of_an_unreachable_server_never_shows_its_password(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    # Port 9 on loopback: nothing listens there, the connection is refused at once.
+    url = "postgresql+psycopg://ws:S3cret-pw@127.0.0.1:9/workstation?connect_timeout=3"
+    assert main(["--version", "--db", url]) == 0
+    captured = capsys.readouterr()
+    assert "S3cret-pw" not in captured.out + captured.err
+    assert "ws:***@127.0.0.1:9" in captured.out

@@ -159,29 +159,27 @@ class ConflictRow:
 # --- identity and peers -------------------------------------------------------------------
 
 
-def store_id(store: Store) -> str:
-    """This store's stable UUID (made on first use)."""
+def _identity(store: Store) -> tuple[str, str]:
+    """This store's UUID and name, the identity row made on first use."""
     with store.read() as session:
         found = identity(session, create=False)
         if found is not None:
-            return found.uuid
+            return found.uuid, found.name
     with store.write() as session:
         made = identity(session)
         assert made is not None
-        return made.uuid
+        return made.uuid, made.name
+
+
+def store_id(store: Store) -> str:
+    """This store's stable UUID (made on first use)."""
+    return _identity(store)[0]
 
 
 def store_name(store: Store) -> str:
     """How this store's packets introduce it to peers (a default made of the host's name until
     an administrator names it)."""
-    with store.read() as session:
-        found = identity(session, create=False)
-        if found is not None:
-            return found.name
-    with store.write() as session:
-        made = identity(session)
-        assert made is not None
-        return made.name
+    return _identity(store)[1]
 
 
 def rename_store(store: Store, actor: Actor, name: str) -> str:

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from workstation import clock
 from workstation.errors import Conflict
 from workstation.models import User
-from workstation.services.auth import IMPLICIT_ADMIN
+from workstation.services.auth import IMPLICIT_ADMIN, cn_moment
 
 
 def display_name(session: Session, login: str | None) -> str:
@@ -37,7 +37,7 @@ def moment(at: dt.datetime, *, today: dt.date | None = None) -> str:
     local = at.astimezone()
     if local.date() == (today or clock.today()):
         return f"{local:%H:%M}"
-    return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M}"
+    return cn_moment(at)
 
 
 def changed_since(

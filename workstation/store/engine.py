@@ -97,6 +97,11 @@ def file_is_plain_sqlite(path: Path) -> bool | None:
 _PASSWORD_IN_URL = re.compile(r"(://[^:/@]*:)[^@]*@")
 
 
+def hide_password(text: str) -> str:
+    """A database address as it may be shown or logged: any password replaced by ***."""
+    return _PASSWORD_IN_URL.sub(r"\1***@", text)
+
+
 def to_url(path_or_url: str | os.PathLike[str]) -> URL:
     """Turn what the user gave to --db into a URL: a plain path means an SQLite file."""
     text = os.fspath(path_or_url)
@@ -104,7 +109,7 @@ def to_url(path_or_url: str | os.PathLike[str]) -> URL:
         try:
             url = make_url(text)
         except (ArgumentError, ValueError) as exc:
-            shown = _PASSWORD_IN_URL.sub(r"\1***@", text)
+            shown = hide_password(text)
             raise StoreError(f"数据库地址“{shown}”无法识别") from exc
         if url.drivername in ("postgresql", "postgres"):
             # The driver the workstation installs (the `server` extra), not SQLAlchemy's default.
