@@ -9,6 +9,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from workstation.campaign_dates import CAMPAIGN_END, CAMPAIGN_START
+from workstation.campaign_dates import default_as_of as default_as_of  # re-exported
 from workstation.models import Setting
 
 
@@ -26,8 +28,8 @@ class Settings:
     watch_days: int = 90
     watch_categories: int = 2
     watch_anomalies: int = 1
-    campaign_start: dt.date = dt.date(2021, 2, 26)
-    campaign_end: dt.date = dt.date(2021, 6, 30)
+    campaign_start: dt.date = CAMPAIGN_START
+    campaign_end: dt.date = CAMPAIGN_END
     # The campaign's three phases (环节): 学习教育 from campaign_start, 查纠整改 from
     # phase_rectify_start, 总结提升 from phase_summary_start to campaign_end.
     phase_rectify_start: dt.date = dt.date(2021, 4, 1)
@@ -77,11 +79,3 @@ def save(session: Session, settings: Settings) -> dict[str, tuple[Any, Any]]:
             session.merge(Setting(key=name, value=_encode(new)))
             changed[name] = (_encode(old), _encode(new))
     return changed
-
-
-def default_as_of(campaign_start: dt.date, campaign_end: dt.date, today: dt.date) -> dt.date:
-    """The date figures are counted to when the user names none: today, or the campaign's last
-    day once the campaign is over (its work is then judged as it stood when it ended)."""
-    if campaign_start <= campaign_end < today:
-        return campaign_end
-    return today

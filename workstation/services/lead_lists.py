@@ -15,6 +15,8 @@ from sqlalchemy.sql.elements import UnaryExpression
 
 from workstation import search
 from workstation.errors import NotFound, WorkstationError
+from workstation.lead_cells import OPEN_STATUSES as OPEN_STATUSES  # services.leads re-exports it
+from workstation.lead_cells import is_overdue
 from workstation.masking import mask_name, mask_phone
 from workstation.models import Lead, Person, Unit
 from workstation.services import audit
@@ -22,8 +24,6 @@ from workstation.services.auth import Actor, require
 from workstation.services.fields import as_json
 from workstation.store import Store
 from workstation.vocab import normalise
-
-OPEN_STATUSES = ("new", "assigned", "verifying", "shelved")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -60,7 +60,7 @@ class LeadRow:
     updated_at: dt.datetime
 
     def is_overdue(self, as_of: dt.date) -> bool:
-        return self.status in OPEN_STATUSES and self.due_on is not None and self.due_on < as_of
+        return is_overdue(self.status, self.due_on, as_of)
 
     def to_json(self) -> dict[str, Any]:
         return as_json(self)

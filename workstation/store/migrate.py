@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import functools
 import os
-import re
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -22,14 +20,10 @@ from workstation.store.engine import (
     to_url,
     translated_errors,
 )
+from workstation.store.revisions import MIGRATIONS_DIR, declared_head
 
 if TYPE_CHECKING:
     from alembic.config import Config
-
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-# What a revision file declares, read without importing Alembic (a start-up on a store that
-# needs no migration never loads it: ~0.2 s).
-_DECLARED = re.compile(r"^(down_revision|revision)\b[^=\n]*=\s*(None|[\"']([^\"']+)[\"'])", re.M)
 
 # Stages of opening a store that a start-up screen names: a backup, then the migration.
 Stage = Callable[[str], None]
@@ -46,25 +40,8 @@ def alembic_config(connection: Connection | None = None) -> Config:
     return cfg
 
 
-@functools.cache
-def _declared_head() -> str | None:
-    """The single head of the revision files as they declare it, or None when the files do
-    not say plainly (several heads, an unreadable file): then Alembic decides."""
-    revisions: set[str] = set()
-    parents: set[str] = set()
-    for file in (MIGRATIONS_DIR / "versions").glob("*.py"):
-        found = {m[1]: m[3] for m in _DECLARED.finditer(file.read_text(encoding="utf-8"))}
-        if not found.get("revision"):
-            return None
-        revisions.add(found["revision"])
-        if found.get("down_revision"):
-            parents.add(found["down_revision"])
-    heads = revisions - parents
-    return heads.pop() if len(heads) == 1 else None
-
-
 def head_revision() -> str:
-    head = _declared_head()
+    head = declared_head()
     if head is not None:
         return head
     from alembic.script import ScriptDirectory

@@ -14,7 +14,8 @@ import pytest
 from alembic.script import ScriptDirectory
 
 from workstation.store import head_revision, open_store, start_check
-from workstation.store.migrate import _declared_head, alembic_config
+from workstation.store.migrate import alembic_config
+from workstation.store.revisions import declared_head
 
 pytestmark = pytest.mark.sqlite_only
 
@@ -103,7 +104,7 @@ def test_forget_and_unreadable_records_make_it_due(store_file: Path) -> None:
 
 def test_the_declared_head_is_alembics_head() -> None:
     alembic_head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    assert _declared_head() == alembic_head
+    assert declared_head() == alembic_head
     assert head_revision() == alembic_head
 
 
