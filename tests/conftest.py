@@ -269,3 +269,17 @@ def inspector() -> Actor:
 @pytest.fixture
 def leader() -> Actor:
     return Actor(login="lead1", display_name="赵领导", role="leader")
+
+
+def _left_by_the_app(path: Path) -> None:
+    from workstation.store import start_check
+
+    start_check.record_checked(path)
+    start_check.record_closed(path)
+
+
+@pytest.fixture
+def left_by_the_app() -> Callable[[Path], None]:
+    """Mark a store file as the desktop app leaves it: a passing check at start, then a clean
+    close (so the next start trusts it: workstation.store.start_check)."""
+    return _left_by_the_app
