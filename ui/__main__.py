@@ -2,7 +2,7 @@
 
 import sys
 
-from ui.app import main
+from ui.launch import main
 
 
 def run() -> int:

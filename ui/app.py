@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import os
 import sys
@@ -14,11 +13,20 @@ from PySide6.QtCore import QCoreApplication, QObject, QThreadPool, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QMenu, QMessageBox, QProgressDialog, QWidget
 
-from ui import crash_dialog, fonts, i18n
+from ui import crash_dialog
 from ui.jobs import BackgroundJob, Work, attach_progress_dialog
+from ui.launch import APPLICATION_NAME as APPLICATION_NAME  # re-exported, as before
+from ui.launch import (
+    FIRST_PAINT_ENV,
+    Options,
+    parse_args,
+    prepare_application,
+    store_file,
+)
+from ui.launch import ORGANIZATION_NAME as ORGANIZATION_NAME
 from ui.main_window import MainWindow
 from workstation.errors import WorkstationError
-from workstation.paths import APP_NAME, default_store_path
+from workstation.paths import default_store_path
 from workstation.services.auth import (
     IMPLICIT_ADMIN,
     Actor,
@@ -30,15 +38,11 @@ from workstation.services.auth import (
 from workstation.store import Store, head_revision, open_store, start_check
 
 if TYPE_CHECKING:  # imported when first needed: most starts show no dialog (ui.login)
+    from ui.first_look import FirstLookWindow
     from ui.idle_lock import IdleLock
     from ui.login import FirstAdminDialog, LoginDialog
 
-ORGANIZATION_NAME = "CaseSupervision"
-APPLICATION_NAME = APP_NAME
 PASSWORD_ENV = "WORKSTATION_PASSWORD"
-# Set (to anything): print "first-paint <unix time> <CPU s>" once the leads view has painted rows,
-# then quit (bench/startup_bench.py times start-ups with it).
-FIRST_PAINT_ENV = "WORKSTATION_FIRST_PAINT_EXIT"
 SHUTDOWN_WAIT_MS = 30_000
 # Up to this size the check at start runs on the GUI thread (PRAGMA quick_check: tens of ms);
 # a bigger store, or one that needs a migration (with its backup), is opened off the GUI thread
@@ -53,38 +57,6 @@ class DemoSize:
     leads: int = 2_000
     cases: int = 500
     seed: int = 2021
-
-
-@dataclasses.dataclass(frozen=True)
-class Options:
-    db: str | None = None
-    data_dir: str | None = None
-    user: str | None = None
-
-
-def parse_args(argv: Sequence[str]) -> Options:
-    """The app's own options; anything else (Qt's -platform, -style...) is left to Qt."""
-    parser = argparse.ArgumentParser(prog=Path(argv[0]).name if argv else "workstation")
-    parser.add_argument("--db", help="store file path or SQLAlchemy URL")
-    parser.add_argument("--data-dir", help="data folder holding the default store")
-    parser.add_argument("--user", help="login, for a store that has users")
-    known, _qt_args = parser.parse_known_args(list(argv[1:]))
-    return Options(db=known.db, data_dir=known.data_dir, user=known.user)
-
-
-def prepare_application(argv: Sequence[str]) -> QApplication:
-    """The QApplication with names, font and translators set up; made once, reused after."""
-    existing = QApplication.instance()
-    app = existing if isinstance(existing, QApplication) else QApplication(list(argv))
-    if app.property("workstation_prepared"):
-        return app
-    app.setOrganizationName(ORGANIZATION_NAME)
-    app.setApplicationName(APPLICATION_NAME)
-    fonts.apply_application_font(app)
-    # The translators are children of the app, which keeps them alive as long as itself.
-    i18n.install_translators(app)
-    app.setProperty("workstation_prepared", True)
-    return app
 
 
 def _generate_demo(store: Store, actor: Actor, size: DemoSize) -> Work:
@@ -165,6 +137,8 @@ class Startup(QObject):
         self.splash: Any = None  # ui.splash.StartupSplash while it is shown
         self._sound_file: Path | None = None  # checked (or trusted) at start: see start_check
         self._closed = False
+        # Called with the main window before it shows (the first look hands over to it).
+        self.adopt: Callable[[MainWindow], None] | None = None
 
     def start(self) -> None:
         try:
@@ -207,15 +181,7 @@ class Startup(QObject):
         job.start()
 
     def _store_file(self) -> Path | None:
-        """The store's file (None for a server URL): what is checked before it is opened."""
-        if not self.options.db:
-            return default_store_path(self.options.data_dir)
-        if "://" in self.options.db:
-            prefix = "sqlite:///"
-            return (
-                Path(self.options.db[len(prefix) :]) if self.options.db.startswith(prefix) else None
-            )
-        return Path(self.options.db)
+        return store_file(self.options)
 
     # --- slow work before the window: behind the start-up screen -----------------------------
 
@@ -562,6 +528,9 @@ class Startup(QObject):
         self.actor = actor
         self.window = MainWindow(self.store, actor)
         self._add_account_menu(self.window)
+        adopt, self.adopt = self.adopt, None  # once: a window opened later adopts nothing
+        if adopt is not None:
+            adopt(self.window)
         self.window.show()
         self._start_idle_lock()
         self._start_daily_backup()
@@ -768,7 +737,11 @@ def _show_failure(message: str, parent: QWidget | None = None) -> None:
     )
 
 
-def main(argv: Sequence[str]) -> int:
+def begin(argv: Sequence[str], *, first_look: FirstLookWindow | None = None) -> Startup | int:
+    """Everything `main` does before the event loop runs: the log, the crash dialog, and the
+    start (the Startup, or the exit code when it failed at once). With the window's first look
+    on screen (ui.first_look), the main window takes its place once shown; anything else the
+    start shows first (a login, the start-up screen, an error) closes it at once."""
     from workstation import diagnostics
 
     # The log in the data folder, then the crash dialog (logs, shows, saves a report).
@@ -782,16 +755,38 @@ def main(argv: Sequence[str]) -> int:
         from ui.first_paint import watch_leads_view
 
         startup.ready.connect(watch_leads_view)
+    retired = first_look is None
+
+    def retire_first_look(*_args: object) -> None:
+        nonlocal retired
+        if not retired:  # once: the window opened again later (a new admin) is not it
+            retired = True
+            assert first_look is not None
+            first_look.retire()
+
+    if first_look is not None:
+        startup.adopt = first_look.hand_over
+        startup.ready.connect(retire_first_look)
+        startup.failed.connect(retire_first_look)
 
     def on_failed(message: str) -> None:
         _show_failure(message)
         app.exit(1)
 
     startup.start()
+    if startup.window is None:
+        retire_first_look()  # a dialog or the start-up screen comes instead
     if startup.error is not None:
         _show_failure(startup.error)
         startup.close()
         return 1
     startup.failed.connect(on_failed)
     startup.cancelled.connect(lambda: app.exit(0))
-    return int(app.exec())
+    return startup
+
+
+def main(argv: Sequence[str]) -> int:
+    outcome = begin(argv)
+    if isinstance(outcome, int):
+        return outcome
+    return int(QApplication.instance().exec())

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 from ui.anomaly_badges import BadgeDelegate, kind_label
 from ui.case_detail import CaseDetail
 from ui.cases_model import BadgesRole, CasesModel, Column
-from ui.paged_model import PagedTableView
+from ui.paged_view import PagedTableView
 from ui.reason_dialog import ReasonDialog
 from workstation.errors import PermissionDenied, WorkstationError
 from workstation.services import review

@@ -4,24 +4,40 @@ from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Sequence
 
 from PySide6.QtCore import QCoreApplication, QEvent, QObject, QTimer
 from PySide6.QtWidgets import QAbstractItemView, QWidget
 
-MARK = "first-paint"
+from ui.launch import FIRST_PAINT_ENV as FIRST_PAINT_ENV
+
+# With $WORKSTATION_FIRST_PAINT_EXIT set: "first-paint <unix time> <CPU s>" once leads rows are
+# painted (by the first look, or else by the full window), "ready <unix time> <CPU s>" once the
+# full window has painted them, then the app quits.
+FIRST_MARK = "first-paint"
+READY_MARK = "ready"
+_printed: set[str] = set()
 
 
 class FirstPaint(QObject):
     """Watches a widget's paint events; after the first one that showed something (for a table:
-    rows), prints `first-paint <unix time> <CPU seconds>` on stdout and quits the application.
+    rows), prints `<mark> <unix time> <CPU seconds>` on stdout for each mark not printed yet,
+    and quits the application (unless told not to).
 
     The time is taken once the paint event has been handled (a zero timer after it), so it
-    includes the paint itself. bench/startup_bench.py reads the line.
+    includes the paint itself. bench/startup_bench.py reads the lines.
     """
 
-    def __init__(self, target: QWidget, *, quit_after: bool = True) -> None:
+    def __init__(
+        self,
+        target: QWidget,
+        *,
+        marks: Sequence[str] = (FIRST_MARK, READY_MARK),
+        quit_after: bool = True,
+    ) -> None:
         super().__init__(target)
         self._target = target
+        self._marks = tuple(marks)
         self._quit_after = quit_after
         self._seen = False
         watched = target.viewport() if isinstance(target, QAbstractItemView) else target
@@ -41,11 +57,20 @@ class FirstPaint(QObject):
         return False
 
     def _report(self) -> None:
-        # The wall clock, and the CPU time the process used so far (steadier on a busy machine).
-        print(f"{MARK} {time.time():.6f} {time.process_time():.6f}", flush=True)
-        sys.stdout.flush()
+        report(self._marks)
         if self._quit_after:
             QCoreApplication.quit()
+
+
+def report(marks: Sequence[str]) -> None:
+    """Print `<mark> <unix time> <CPU seconds>` for each of the marks not printed yet: the wall
+    clock, and the CPU time the process used so far (steadier on a busy machine)."""
+    moment = f"{time.time():.6f} {time.process_time():.6f}"
+    for mark in marks:
+        if mark not in _printed:
+            _printed.add(mark)
+            print(f"{mark} {moment}", flush=True)
+    sys.stdout.flush()
 
 
 def watch_leads_view(window: object) -> None:

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import argparse
 import contextlib
 import json
 import os
-import shutil
-import subprocess
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -79,6 +76,8 @@ def _tool(name: str) -> str:
     beside = Path(sys.executable).with_name(name)
     if beside.exists():
         return str(beside)
+    import shutil  # the tools below refresh the catalogue; a start-up only loads it
+
     found = shutil.which(name)
     if found is None:
         raise FileNotFoundError(f"{name} not found; install PySide6 in this environment")
@@ -94,10 +93,14 @@ def run_lupdate(target: Path, language: str = DEFAULT_LANGUAGE) -> None:
     args = [_tool("pyside6-lupdate"), *map(str, ui_sources())]
     args += ["-ts", str(target), "-target-language", language, "-locations", "none"]
     args += ["-no-obsolete", "-silent"]
+    import subprocess
+
     subprocess.run(args, check=True)
 
 
 def run_lrelease(source: Path, target: Path) -> None:
+    import subprocess
+
     subprocess.run(
         [_tool("pyside6-lrelease"), str(source), "-qm", str(target), "-silent"], check=True
     )
@@ -157,6 +160,8 @@ def add_translations(target: Path, entries: Sequence[dict[str, str]]) -> int:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    import argparse
+
     parser = argparse.ArgumentParser(
         prog="python -m ui.i18n", description="Refresh and compile the UI translations."
     )

@@ -6,7 +6,6 @@ import dataclasses
 import datetime as dt
 import html
 from collections import OrderedDict
-from enum import IntEnum
 from typing import Any
 
 from PySide6.QtCore import (
@@ -17,9 +16,17 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtGui import QBrush, QFont
 
+from ui.leads_table import OVERDUE_BACKGROUND, OVERDUE_FOREGROUND
 from workstation.errors import WorkstationError
+from workstation.lead_cells import (
+    DISPLAY_SUMMARY_CHARS,
+    SORT_KEYS,
+    Column,
+    one_line,
+    subject_text,
+)
 from workstation.services import campaign
 from workstation.services.auth import Actor
 from workstation.services.leads import LeadQuery, LeadRow, count_leads, list_leads
@@ -30,38 +37,6 @@ Index = QModelIndex | QPersistentModelIndex
 
 # The LeadRow of a row, for views and dialogs that need more than the cells show.
 LeadRole = Qt.ItemDataRole.UserRole + 1
-
-OVERDUE_BACKGROUND = QColor("#fde8e6")
-OVERDUE_FOREGROUND = QColor("#a8071a")
-# Longer summaries are cut before the view elides them: eliding 20,000 characters per paint
-# would be wasted work. The tooltip has the full text.
-DISPLAY_SUMMARY_CHARS = 160
-
-
-class Column(IntEnum):
-    REF = 0
-    RECEIVED_ON = 1
-    CHANNEL = 2
-    SUBJECT = 3
-    SUBJECT_UNIT = 4
-    CATEGORY = 5
-    STATUS = 6
-    DUE_ON = 7
-    SUMMARY = 8
-
-
-# The LeadQuery.order_by key of each column; None: the store cannot sort by it.
-SORT_KEYS: dict[Column, str | None] = {
-    Column.REF: "ref",
-    Column.RECEIVED_ON: "received_on",
-    Column.CHANNEL: "channel",
-    Column.SUBJECT: "subject",
-    Column.SUBJECT_UNIT: "subject_unit",
-    Column.CATEGORY: "category",
-    Column.STATUS: "status",
-    Column.DUE_ON: "due_on",
-    Column.SUMMARY: None,
-}
 
 _VOCABULARY_COLUMNS: dict[Column, tuple[str, Vocabulary]] = {
     Column.CHANNEL: ("channel", CHANNEL),
@@ -77,11 +52,6 @@ def _label(vocabulary: Vocabulary, key: str | None) -> str:
         return vocabulary.label(key)
     except KeyError:
         return key  # a key this version does not know yet: show it rather than nothing
-
-
-def _one_line(text: str, limit: int) -> str:
-    flat = " ".join(text[: limit * 2].split())
-    return flat if len(flat) <= limit else flat[:limit] + "…"
 
 
 class LeadsModel(QAbstractTableModel):
@@ -339,12 +309,10 @@ class LeadsModel(QAbstractTableModel):
         if column == Column.DUE_ON:
             return lead.due_on.isoformat() if lead.due_on else ""
         if column == Column.SUBJECT:
-            if lead.subject and lead.subject_position:
-                return f"{lead.subject}（{lead.subject_position}）"
-            return lead.subject or ""
+            return subject_text(lead.subject, lead.subject_position)
         if column == Column.SUBJECT_UNIT:
             return lead.subject_unit or ""
-        return _one_line(lead.summary, DISPLAY_SUMMARY_CHARS)
+        return one_line(lead.summary, DISPLAY_SUMMARY_CHARS)
 
     def _tooltip(self, lead: LeadRow, column: Column) -> str | None:
         if column == Column.SUMMARY:

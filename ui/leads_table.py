@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, cast
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QAbstractItemView, QWidget
 
-from ui.leads_model import Column, LeadsModel
-from ui.paged_model import PagedTableView
+from ui.paged_view import PagedTableView
+from workstation.lead_cells import Column
+
+if TYPE_CHECKING:  # the view itself loads light: the window's first look uses it (ui.first_look)
+    from ui.leads_model import LeadsModel
+
+# Overdue leads: the row's text, and the due date's cell.
+OVERDUE_BACKGROUND = QColor("#fde8e6")
+OVERDUE_FOREGROUND = QColor("#a8071a")
 
 # Reselecting after a reload looks this many rows either side of where a lead was.
 RESELECT_WINDOW = 200
@@ -71,9 +80,7 @@ class LeadsTableView(PagedTableView):
     # --- keeping the selection over a reload ------------------------------------------------
 
     def _leads(self) -> LeadsModel:
-        model = self.model()
-        assert isinstance(model, LeadsModel)
-        return model
+        return cast("LeadsModel", self.model())
 
     def _lead_id_at(self, row: int) -> int | None:
         lead = self._leads().lead_at(row)

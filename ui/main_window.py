@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import (
@@ -37,13 +38,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ui.first_look import save_snapshot
 from ui.jobs import BackgroundJob
 from ui.leads_model import LeadsModel
 from ui.leads_view import LeadsView
 from ui.navigation import PAGE_KEYS, NavigationList, PagePlaceholder, page_title
 from workstation import search
 from workstation.errors import WorkstationError
-from workstation.services.auth import Actor, can, role_label
+from workstation.services.auth import IMPLICIT_ADMIN, Actor, can, role_label
 from workstation.store import Store
 
 DEFAULT_SIZE = (1360, 800)
@@ -469,6 +471,11 @@ class MainWindow(QMainWindow):
         conflicts (inspectors, administrators)."""
         return frozenset() if can(self._actor, "conflict.resolve") else frozenset({"exchange"})
 
+    @property
+    def hidden_pages(self) -> frozenset[str]:
+        """Pages this role does not see (their side-list entries and Ctrl+N are hidden)."""
+        return self._hidden_pages
+
     def _hide_pages(self) -> None:
         for key in self._hidden_pages:
             self.navigation.item(PAGE_KEYS.index(key)).setHidden(True)
@@ -546,7 +553,17 @@ class MainWindow(QMainWindow):
             save = getattr(page, "save_state", None)
             if callable(save):
                 save()
+        save_snapshot(self, self._settings, self._first_look_store())
         self._settings.sync()
+
+    def _first_look_store(self) -> Path | None:
+        """The store file the next start may take a first look at (ui.first_look): a plain
+        SQLite file opened without accounts; None for any other store."""
+        store = self._store
+        plain = getattr(store, "is_sqlite", True) and not getattr(store, "is_encrypted", False)
+        if not plain or self._actor is not IMPLICIT_ADMIN:
+            return None
+        return getattr(store, "path", None)
 
     # --- search index -----------------------------------------------------------------------
 

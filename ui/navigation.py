@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QSize, Qt, Signal
+from PySide6.QtCore import QCoreApplication, QSize, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -16,7 +16,10 @@ from PySide6.QtWidgets import (
 
 # The pages in the order of the side list (and of Ctrl+1..Ctrl+8).
 PAGE_KEYS = ("overview", "leads", "cases", "review", "import", "briefs", "settings", "exchange")
-KeyRole = Qt.ItemDataRole.UserRole + 1
+KeyRole = 0x0100 + 1  # Qt.ItemDataRole.UserRole + 1 (see SCROLL_BAR_ALWAYS_OFF)
+# Spelt out: the side list is also the window's first look's (ui.first_look), painted before
+# anything touches PySide6's `Qt` namespace (93 enums, ~25 ms to set up at the first use).
+SCROLL_BAR_ALWAYS_OFF = 1  # Qt.ScrollBarPolicy.ScrollBarAlwaysOff
 
 
 def page_title(key: str) -> str:
@@ -49,6 +52,8 @@ class PagePlaceholder(QWidget):
             QCoreApplication.translate("Navigation", "This page comes in a later version."), self
         )
         self.text.setWordWrap(True)
+        from PySide6.QtCore import Qt  # not at import: see SCROLL_BAR_ALWAYS_OFF
+
         self.text.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.text.setMaximumWidth(640)
         layout = QVBoxLayout(self)
@@ -73,7 +78,7 @@ class NavigationList(QListWidget):
         self.setObjectName("navigation")
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setProperty("horizontalScrollBarPolicy", SCROLL_BAR_ALWAYS_OFF)
         self.setUniformItemSizes(True)
         self.setSpacing(1)
         font = QFont(self.font())

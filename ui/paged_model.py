@@ -15,8 +15,6 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QPainter, QPaintEvent, QPalette
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from workstation.errors import WorkstationError
 
@@ -214,64 +212,3 @@ class PagedTableModel(QAbstractTableModel, Generic[RowT, QueryT]):
             order = Qt.SortOrder.DescendingOrder if newest_first else Qt.SortOrder.AscendingOrder
             return order.value
         return None
-
-
-class PagedTableView(QTableView):
-    """A table view set up for a windowed model: uniform rows, nothing that reads every row,
-    and a placeholder text painted when the model is empty."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._placeholder = ""
-        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setAlternatingRowColors(True)
-        self.setWordWrap(False)
-        self.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.setCornerButtonEnabled(False)
-        rows = self.verticalHeader()
-        rows.setVisible(False)
-        # Fixed heights: resizing rows to contents would fetch every row of the store.
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
-        rows.setDefaultSectionSize(self.fontMetrics().height() + 12)
-        columns = self.horizontalHeader()
-        columns.setSectionsMovable(True)
-        columns.setHighlightSections(False)
-        columns.setStretchLastSection(True)
-        columns.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        columns.setSortIndicatorShown(True)
-
-    def set_placeholder_text(self, text: str) -> None:
-        """What the empty table says (nothing stored, or nothing matching the filters)."""
-        self._placeholder = text
-        self.viewport().update()
-
-    def placeholder_text(self) -> str:
-        return self._placeholder
-
-    def paintEvent(self, event: QPaintEvent) -> None:
-        super().paintEvent(event)
-        model = self.model()
-        if model is None or model.rowCount() > 0 or not self._placeholder:
-            return
-        painter = QPainter(self.viewport())
-        painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
-        area = self.viewport().rect().adjusted(12, 24, -12, 0)
-        flags = Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop | Qt.TextFlag.TextWordWrap
-        painter.drawText(area, int(flags), self._placeholder)
-        painter.end()
-
-    def fit_columns(self, samples: Mapping[int, str]) -> None:
-        """Widths from the font: each column fits its typical content and its title."""
-        metrics = self.fontMetrics()
-        header = self.horizontalHeader()
-        model = self.model()
-        arrow_and_margins = 36
-        for column, sample in samples.items():
-            title = str(model.headerData(column, Qt.Orientation.Horizontal) or "")
-            width = max(
-                metrics.horizontalAdvance(sample) + 20,
-                metrics.horizontalAdvance(title) + arrow_and_margins,
-            )
-            header.resizeSection(column, width)

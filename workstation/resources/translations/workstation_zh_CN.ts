@@ -1700,6 +1700,13 @@
     </message>
 </context>
 <context>
+    <name>FirstLook</name>
+    <message>
+        <source>Loading…</source>
+        <translation>正在载入…</translation>
+    </message>
+</context>
+<context>
     <name>FlagPanel</name>
     <message>
         <source>Marked by a reviewer</source>
