@@ -167,7 +167,7 @@ def import_offenders(command: list[str], env: dict[str, str], cwd: Path, top: in
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--leads", type=int, default=100_000)
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--check-runs", type=int, default=3)
     parser.add_argument("--top", type=int, default=12)
     parser.add_argument(

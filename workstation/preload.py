@@ -5,7 +5,9 @@ source, for its `__feature__` switches). SQLAlchemy, the engine's SQLite dialect
 which it imports) and the services behind the leads page are some 300 modules: importing them
 first saves about a fifth of the CPU a start-up spends importing (~0.2 s here; see
 bench/startup_bench.py), and costs nothing, since the first window needs all of them anyway.
-`ui/__init__.py` imports this module; the core itself never needs it.
+ui.launch imports this module before Qt when the app starts the usual way; when it starts
+with the window's first look (ui.first_look), a thread imports it behind the painted leads.
+The core itself never needs it.
 """
 
 import sqlalchemy.dialects.sqlite  # the dialect an SQLite store's engine loads
