@@ -232,8 +232,54 @@ def main() -> int:
             f" full window {ready_s:.2f} s (aim < {AIM_SECONDS} s:"
             f" {'ok' if ready_s < AIM_SECONDS else 'OVER'})"
         )
+        with_accounts(store, scratch, env, args, python)
         import_offenders(app, env, args.root, args.top)
     return 0
+
+
+def with_accounts(
+    store: Path, scratch: Path, env: dict[str, str], args: argparse.Namespace, python: str
+) -> None:
+    """The same store with an account: launch to its login dialog painted, with the dialog
+    shown before the core loads (ui.first_look.EarlyLogin) and the usual way."""
+    sys.path.insert(0, str(ROOT))
+    from workstation.services import users
+    from workstation.store import open_store, start_check
+
+    accounts = scratch / "accounts.db"
+    shutil.copyfile(store, accounts)
+    opened = open_store(accounts)
+    try:
+        users.create_first_admin(opened, "bench", "bench-password-1", "基准")
+    finally:
+        opened.dispose()
+    start_check.record_checked(accounts)  # as the app leaves it: its next start checks nothing
+    start_check.record_closed(accounts)
+    command = [python, str(args.root / "main.py"), "--db", str(accounts)]
+    usual_env = dict(env, WORKSTATION_NO_FIRST_LOOK="1")
+    early: list[float] = []
+    usual: list[float] = []
+    for _ in range(args.runs):
+        early.append(_to_login(command, env, args.root))
+        usual.append(_to_login(command, usual_env, args.root))
+    print(f"\nstore with accounts: launch to the login dialog painted, median of {args.runs}")
+    print(f"  shown before the core loads  {statistics.median(early):6.3f} s  {_walls(early)}")
+    print(f"  usual start                  {statistics.median(usual):6.3f} s  {_walls(usual)}")
+
+
+def _to_login(command: list[str], env: dict[str, str], cwd: Path) -> float:
+    started = time.time()
+    done = subprocess.run(
+        command, env=env, cwd=cwd, capture_output=True, text=True, timeout=RUN_TIMEOUT_S
+    )
+    found = re.search(r"^login (\d+\.\d+) ", done.stdout, re.M)
+    if done.returncode != 0 or found is None:
+        raise SystemExit(f"no login dialog (exit {done.returncode}):\n{done.stderr[-2000:]}")
+    return float(found[1]) - started
+
+
+def _walls(runs: list[float]) -> str:
+    return "[" + " ".join(f"{wall:.2f}" for wall in runs) + "]"
 
 
 def _median(runs: list[Run], which: int = 0) -> float:

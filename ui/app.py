@@ -139,6 +139,9 @@ class Startup(QObject):
         self._closed = False
         # Called with the main window before it shows (the first look hands over to it).
         self.adopt: Callable[[MainWindow], None] | None = None
+        # The login dialog shown before the core loaded (ui.first_look): the login asks with
+        # it rather than with a new one.
+        self.early_login: LoginDialog | None = None
 
     def start(self) -> None:
         try:
@@ -473,9 +476,16 @@ class Startup(QObject):
 
         from ui.login import LoginDialog
 
-        dialog = LoginDialog(
-            authenticate, login=login, message=message, store_name=store.describe()
-        )
+        dialog = self.early_login
+        self.early_login = None
+        if dialog is not None:  # shown before the core loaded: it goes on, checked here
+            dialog.set_authenticate(authenticate)
+            if message:
+                dialog.show_problem(message)
+        else:
+            dialog = LoginDialog(
+                authenticate, login=login, message=message, store_name=store.describe()
+            )
         self.login_dialog = dialog
         dialog.signed_in.connect(self._on_signed_in)
         dialog.rejected.connect(self._on_login_cancelled)
@@ -737,11 +747,18 @@ def _show_failure(message: str, parent: QWidget | None = None) -> None:
     )
 
 
-def begin(argv: Sequence[str], *, first_look: FirstLookWindow | None = None) -> Startup | int:
+def begin(
+    argv: Sequence[str],
+    *,
+    first_look: FirstLookWindow | None = None,
+    early_login: LoginDialog | None = None,
+) -> Startup | int:
     """Everything `main` does before the event loop runs: the log, the crash dialog, and the
     start (the Startup, or the exit code when it failed at once). With the window's first look
     on screen (ui.first_look), the main window takes its place once shown; anything else the
-    start shows first (a login, the start-up screen, an error) closes it at once."""
+    start shows first (a login, the start-up screen, an error) closes it at once. A login
+    dialog already on screen (`early_login`) is the one the start asks with, if it asks; if
+    it goes another way (the start-up screen, a restore offer) the dialog goes."""
     from workstation import diagnostics
 
     # The log in the data folder, then the crash dialog (logs, shows, saves a report).
@@ -773,9 +790,14 @@ def begin(argv: Sequence[str], *, first_look: FirstLookWindow | None = None) -> 
         _show_failure(message)
         app.exit(1)
 
+    startup.early_login = early_login
     startup.start()
     if startup.window is None:
         retire_first_look()  # a dialog or the start-up screen comes instead
+    if startup.early_login is not None:  # not asked with: signed in already, or another way
+        startup.early_login.hide()
+        startup.early_login.deleteLater()
+        startup.early_login = None
     if startup.error is not None:
         _show_failure(startup.error)
         startup.close()

@@ -14,7 +14,11 @@ the current row, the scroll, a search typed) and shows; the first look closes un
 Everything in it is disabled but the table, the side list and the search box.
 
 Without a snapshot for this store and language (first run, another store, a filter set, the
-window last closed on another page, a store with accounts), the app starts the usual way.
+window last closed on another page), the app starts the usual way.
+
+A store with accounts starts on its login dialog, which needs nothing of the core: EarlyLogin
+shows it at once and loads the core while the password is typed; the start then asks with
+that same dialog (ui.app.Startup.early_login).
 """
 
 from __future__ import annotations
@@ -25,11 +29,21 @@ import json
 import os
 import threading
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QObject, QPoint, QRect, QSettings, QTimer, Signal, Slot
+from PySide6.QtCore import (
+    QByteArray,
+    QEvent,
+    QObject,
+    QPoint,
+    QRect,
+    QSettings,
+    QTimer,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import (
     QCloseEvent,
     QFont,
@@ -48,9 +62,10 @@ from PySide6.QtWidgets import (
 )
 
 from ui import i18n
-from ui.launch import FIRST_PAINT_ENV, full_start, prepare_application
+from ui.launch import FIRST_PAINT_ENV, full_start, parse_args, prepare_application, quick_options
 from ui.leads_table import OVERDUE_BACKGROUND, OVERDUE_FOREGROUND, LeadsTableView
 from ui.navigation import PAGE_KEYS, NavigationList
+from workstation.errors import WorkstationError
 from workstation.first_look import FirstLook, look_at
 from workstation.lead_cells import Column
 
@@ -383,14 +398,19 @@ class _CoreLoader(QObject):
     """
 
     loaded = Signal(object)
-    _started = False
+    _thread: threading.Thread | None = None
 
     @Slot()
     def start(self) -> None:
-        if self._started:
-            return
-        self._started = True
-        threading.Thread(target=self._run, name="core-loader", daemon=True).start()
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, name="core-loader", daemon=True)
+            self._thread.start()
+
+    def wait(self) -> None:
+        """Until the core is imported (started now if it was not)."""
+        self.start()
+        assert self._thread is not None
+        self._thread.join()
 
     def _run(self) -> None:
         try:
@@ -403,7 +423,8 @@ class _CoreLoader(QObject):
 
 def start_with_first_look(argv: Sequence[str], path: Path) -> int:
     """Show the first look (when the settings allow), then the full window; or start the
-    usual way. Returns the app's exit code."""
+    usual way. Returns the app's exit code. The store may be looked at: ui.launch asked
+    workstation.first_look.could_look just before."""
     app = prepare_application(argv)
     settings = QSettings()
     snapshot = load_snapshot(settings, path)
@@ -413,6 +434,7 @@ def start_with_first_look(argv: Sequence[str], path: Path) -> int:
             path,
             order_by=str(snapshot.data.get("order_by", "received_on")),
             descending=bool(snapshot.data.get("descending", True)),
+            checked=True,  # by ui.launch, just before
         )
     if snapshot is None or look is None:
         return full_start(argv)
@@ -455,3 +477,88 @@ def _report_first_paint(window: FirstLookWindow) -> None:
         from ui.first_paint import FIRST_MARK, report
 
         window.painted.connect(lambda: report((FIRST_MARK,)))
+
+
+# --- a store with accounts: its login dialog at once ----------------------------------------
+
+
+class _PaintWatch(QObject):
+    """Calls `then` once, after `widget` was first painted (an event filter on the widget)."""
+
+    def __init__(self, widget: QWidget, then: Callable[[], None]) -> None:
+        super().__init__(widget)
+        self._then = then
+        widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Paint:
+            watched.removeEventFilter(self)
+            QTimer.singleShot(0, self._then)  # once this paint is done
+        return False
+
+
+class _NotAsked(WorkstationError):
+    """The start went another way than the login (the dialog is on its way out)."""
+
+    def __init__(self) -> None:
+        super().__init__("")
+
+
+class EarlyLogin(QObject):
+    """A store with accounts (workstation.first_look.could_sign_in): its login dialog at once,
+    the core loading behind it; the start (ui.app.begin) then asks with this dialog. A password
+    given before the core has loaded waits for it (typing one usually takes longer).
+
+    `startup` is the ui.app.Startup once begun (None before; an int: the exit code of a start
+    that failed at once, the app exits with it)."""
+
+    def __init__(self, argv: Sequence[str], path: Path, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        from ui.login import LoginDialog
+
+        self._argv = list(argv)
+        options = quick_options(argv) or parse_args(argv)
+        self.startup: object = None
+        self._loader = _CoreLoader(self)
+        self._loader.loaded.connect(lambda _error: self.begin_now())
+        self.dialog = LoginDialog(
+            self._authenticate, login=options.user or "", store_name=str(path)
+        )
+        self.dialog.rejected.connect(self._rejected)
+        _PaintWatch(self.dialog, self._loader.start)
+
+    def show(self) -> None:
+        self.dialog.show()
+
+    def begin_now(self) -> object:
+        """Start as usual (waiting for the core first), once; the Startup or an exit code."""
+        if self.startup is None:
+            self._loader.wait()
+            try:
+                from ui.app import begin
+
+                self.startup = begin(self._argv, early_login=self.dialog)
+            except Exception:  # a broken installation: said on stderr, as without it
+                traceback.print_exc()
+                self.startup = 1
+            if isinstance(self.startup, int):
+                QApplication.exit(self.startup)
+        return self.startup
+
+    def _authenticate(self, login: str, password: str) -> object:
+        startup = self.begin_now()
+        if getattr(startup, "login_dialog", None) is not self.dialog:
+            raise _NotAsked
+        return self.dialog.authenticate(login, password)  # the start's check, set when adopted
+
+    def _rejected(self) -> None:
+        if self.startup is None:  # else the start quits, as when its own login is cancelled
+            QApplication.quit()
+
+
+def start_with_early_login(argv: Sequence[str], path: Path) -> int:
+    """The app's start on a store with accounts (see EarlyLogin)."""
+    app = prepare_application(argv)
+    early = EarlyLogin(argv, path, app)
+    early.show()
+    return int(app.exec())

@@ -16,6 +16,8 @@ from ui.launch import FIRST_PAINT_ENV as FIRST_PAINT_ENV
 # full window has painted them, then the app quits.
 FIRST_MARK = "first-paint"
 READY_MARK = "ready"
+# A store with accounts: "login <unix time> <CPU s>" once the login dialog is painted.
+LOGIN_MARK = "login"
 _printed: set[str] = set()
 
 

@@ -137,11 +137,16 @@ def main(argv: Sequence[str]) -> int:
     path = store_file(options)
     if path is None or os.environ.get(NO_FIRST_LOOK_ENV):
         return full_start(argv)
-    from workstation.first_look import could_look
+    from workstation.first_look import could_look, could_sign_in
 
-    if not could_look(path):
-        return full_start(argv)
-    import_qt()
-    from ui.first_look import start_with_first_look
+    if could_look(path):
+        import_qt()
+        from ui.first_look import start_with_first_look
 
-    return start_with_first_look(argv, path)
+        return start_with_first_look(argv, path)
+    if could_sign_in(path):
+        import_qt()
+        from ui.first_look import start_with_early_login
+
+        return start_with_early_login(argv, path)
+    return full_start(argv)

@@ -41,7 +41,7 @@ from workstation.store.revisions import declared_head
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 # Rows read: more than a tall screen shows (the full window comes before anyone scrolls far).
-FIRST_ROWS = 80
+FIRST_ROWS = 60
 # Each sort key of the leads page: the column it sorts by, in the query below.
 ORDER_COLUMNS = {
     "received_on": "l.received_on",
@@ -82,6 +82,20 @@ class FirstLook:
     descending: bool
 
 
+def could_sign_in(path: Path) -> bool:
+    """Whether the start of the store file `path` opens on its login dialog with nothing to
+    check or migrate first: a plain SQLite store with accounts (the app then shows the dialog
+    before the core loads: ui.first_look)."""
+    head = declared_head()
+    if head is None or not _plain_sqlite(path) or start_check.check_due(path):
+        return False
+    try:
+        with _reading(path) as connection:
+            return _revision(connection) == head and _exists(connection, "SELECT 1 FROM users")
+    except sqlite3.Error:
+        return False
+
+
 def could_look(path: Path) -> bool:
     """Whether the store file `path` may be looked at before the core loads: the checks of the
     module's docstring that the file alone can answer (the leads page's order and filters
@@ -109,10 +123,12 @@ def look_at(
     descending: bool = True,
     limit: int = FIRST_ROWS,
     today: dt.date | None = None,
+    checked: bool = False,
 ) -> FirstLook | None:
     """The first look at the store file `path` listed in this order, or None when the app
-    must start as usual (see the module's docstring)."""
-    if order_by not in ORDER_COLUMNS or not could_look(path):
+    must start as usual (see the module's docstring). `checked`: could_look said yes just
+    before (its checks are not made again)."""
+    if order_by not in ORDER_COLUMNS or not (checked or could_look(path)):
         return None
     query = _ROWS.format(column=ORDER_COLUMNS[order_by], direction="DESC" if descending else "ASC")
     try:

@@ -18,12 +18,13 @@ from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from ui import app as ui_app
-from ui.first_look import SNAPSHOT_KEY, FirstLookWindow, load_snapshot
+from ui.first_look import SNAPSHOT_KEY, EarlyLogin, FirstLookWindow, load_snapshot
 from ui.main_window import MainWindow
 from ui.navigation import PAGE_KEYS
 from workstation import demo
 from workstation.first_look import look_at
 from workstation.lead_cells import Column
+from workstation.services import users
 from workstation.services.auth import IMPLICIT_ADMIN, Actor
 from workstation.services.leads import LeadQuery
 from workstation.store import Store, open_store, start_check
@@ -271,7 +272,9 @@ sys.exit(main(["main.py", "--db", sys.argv[1]]))
 """
 
 
-def _start(store: Path, home: Path, *extra_env: tuple[str, str]) -> dict[str, str]:
+def _run_app(script: str, store: Path, home: Path, *extra_env: tuple[str, str]) -> str:
+    """`script` run as the app (offscreen, its settings and data in `home`, quitting once the
+    leads or the login dialog are painted); its output."""
     env = dict(
         os.environ,
         QT_QPA_PLATFORM="offscreen",
@@ -282,7 +285,7 @@ def _start(store: Path, home: Path, *extra_env: tuple[str, str]) -> dict[str, st
     )
     env.update(extra_env)
     done = subprocess.run(
-        [sys.executable, "-c", WATCHED_START, str(store)],
+        [sys.executable, "-c", script, str(store)],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -290,7 +293,12 @@ def _start(store: Path, home: Path, *extra_env: tuple[str, str]) -> dict[str, st
         timeout=180,
     )
     assert done.returncode == 0, done.stdout + done.stderr
-    return dict(line.split(" ", 1) for line in done.stdout.splitlines() if " " in line)
+    return done.stdout
+
+
+def _start(store: Path, home: Path, *extra_env: tuple[str, str]) -> dict[str, str]:
+    output = _run_app(WATCHED_START, store, home, *extra_env)
+    return dict(line.split(" ", 1) for line in output.splitlines() if " " in line)
 
 
 def test_the_second_start_paints_the_first_look_before_the_full_window(
@@ -342,3 +350,75 @@ def test_the_start_hands_over_once(
     finally:
         startup.close()
         ui_app.crash_dialog.uninstall()
+
+
+@pytest.fixture
+def accounts_file(demo_file: Path, left_by_the_app: Callable[[Path], None]) -> Path:
+    store = open_store(demo_file)
+    try:
+        users.create_first_admin(store, "wang", "correct horse battery", "王管理")
+    finally:
+        store.dispose()
+    left_by_the_app(demo_file)
+    return demo_file
+
+
+def test_a_store_with_accounts_signs_in_on_the_dialog_shown_before_the_core(
+    qtbot: QtBot, accounts_file: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The dialog asks at once; a password given before the start has begun waits for it,
+    then the start checks it (a wrong one is said in the same dialog) and opens the window."""
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # the start installs its own
+    early = EarlyLogin(["workstation", "--db", str(accounts_file), "--user", "wang"], accounts_file)
+    early.show()
+    dialog = early.dialog
+    qtbot.waitExposed(dialog)
+    assert dialog.login_edit.text() == "wang"
+    assert str(accounts_file) in dialog.intro.text()
+    try:
+        dialog.password_edit.setText("not the password")
+        dialog.ok_button.click()  # before the start: it begins now, and asks with this dialog
+        startup = early.startup
+        assert isinstance(startup, ui_app.Startup)
+        assert startup.login_dialog is dialog
+        assert dialog.isVisible()
+        assert "密码" in dialog.message.text()
+        assert startup.window is None
+        dialog.password_edit.setText("correct horse battery")
+        dialog.ok_button.click()
+        assert startup.window is not None
+        assert startup.window.isVisible()
+        assert startup.actor is not None
+        assert startup.actor.login == "wang"
+        qtbot.waitUntil(lambda: not shiboken6.isValid(dialog) or not dialog.isVisible())
+    finally:
+        if isinstance(early.startup, ui_app.Startup):
+            early.startup.close()
+        ui_app.crash_dialog.uninstall()
+
+
+# Starts the app as `main.py` does and says whether the core (SQLAlchemy) was loaded when the
+# login dialog was made.
+WATCHED_LOGIN = """
+import sys
+import ui.login
+
+made = ui.login.LoginDialog.__init__
+def noting(self, *args, **kwargs):
+    print("core-at-login-dialog", "sqlalchemy.orm" in sys.modules, flush=True)
+    made(self, *args, **kwargs)
+ui.login.LoginDialog.__init__ = noting
+
+from ui.launch import main
+sys.exit(main(["main.py", "--db", sys.argv[1]]))
+"""
+
+
+@pytest.mark.parametrize("first_look", [True, False])
+def test_a_store_with_accounts_shows_its_login_before_the_core_loads(
+    accounts_file: Path, tmp_path: Path, first_look: bool
+) -> None:
+    extra = () if first_look else (("WORKSTATION_NO_FIRST_LOOK", "1"),)
+    output = _run_app(WATCHED_LOGIN, accounts_file, tmp_path, *extra)
+    assert f"core-at-login-dialog {not first_look}" in output
+    assert "\nlogin " in "\n" + output

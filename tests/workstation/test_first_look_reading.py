@@ -17,7 +17,13 @@ import pytest
 
 from workstation import first_look
 from workstation.demo import generate
-from workstation.first_look import ORDER_COLUMNS, could_look, look_at, vocabulary_labels
+from workstation.first_look import (
+    ORDER_COLUMNS,
+    could_look,
+    could_sign_in,
+    look_at,
+    vocabulary_labels,
+)
 from workstation.lead_cells import Column, one_line, subject_text
 from workstation.services import campaign, settings_svc, users
 from workstation.services.auth import IMPLICIT_ADMIN
@@ -203,3 +209,26 @@ def test_the_module_loads_neither_sqlalchemy_nor_qt() -> None:
     assert done.returncode == 0, done.stderr
     assert json.loads(done.stdout) == []
     assert first_look.FIRST_ROWS > 0
+
+
+def test_a_store_with_accounts_may_show_its_login_before_the_core(
+    demo: Path, tmp_path: Path, left_by_the_app: Callable[[Path], None]
+) -> None:
+    assert not could_sign_in(demo)  # no accounts: no login
+    store = open_store(demo)
+    try:
+        users.create_first_admin(store, "admin", "correct horse battery", "管理员")
+    finally:
+        store.dispose()
+    assert not could_sign_in(demo)  # written by another program: the check comes first
+    left_by_the_app(demo)
+    assert could_sign_in(demo)
+    with sqlite3.connect(demo) as connection:
+        connection.execute("UPDATE alembic_version SET version_num = '0005'")
+    connection.close()
+    left_by_the_app(demo)
+    assert not could_sign_in(demo)  # a migration first
+    other = tmp_path / "other.db"
+    other.write_bytes(os.urandom(4096))
+    assert not could_sign_in(other)
+    assert not could_sign_in(tmp_path / "missing.db")

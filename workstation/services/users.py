@@ -18,6 +18,7 @@ from workstation import clock
 from workstation.errors import NotFound, ValidationError, WorkstationError
 from workstation.models import User
 from workstation.models.admin import ROLES
+from workstation.password_policy import MIN_PASSWORD
 from workstation.services import audit
 from workstation.services.auth import (
     IMPLICIT_ADMIN,
@@ -30,7 +31,6 @@ from workstation.services.auth import (
 )
 from workstation.store import Store
 
-MIN_PASSWORD = 8
 MAX_PASSWORD = 256
 MAX_LOGIN = 64
 MAX_NAME = 100
