@@ -421,6 +421,20 @@ class _CoreLoader(QObject):
         self.loaded.emit(None)
 
 
+def _begin(argv: Sequence[str], **on_screen: Any) -> object:
+    """ui.app.begin, once the core has loaded: the Startup, or the exit code of a start that
+    failed at once; None for a broken installation (an import failed: the traceback goes to
+    stderr, as it would without a first look; a failed import in the loader's thread fails
+    here again)."""
+    try:
+        from ui.app import begin
+
+        return begin(argv, **on_screen)
+    except Exception:
+        traceback.print_exc()
+        return None
+
+
 def start_with_first_look(argv: Sequence[str], path: Path) -> int:
     """Show the first look (when the settings allow), then the full window; or start the
     usual way. Returns the app's exit code. The store may be looked at: ui.launch asked
@@ -446,22 +460,14 @@ def start_with_first_look(argv: Sequence[str], path: Path) -> int:
 
     loader = _CoreLoader(app)
 
-    def loaded(error: object) -> None:
+    def loaded(_error: object) -> None:
         if quitting:
             return
-        try:
-            if isinstance(error, BaseException):
-                raise error
-            from ui.app import begin
-
-            outcome = begin(argv, first_look=window)
-        except Exception:  # a broken installation: said on stderr, as without a first look
+        outcome = _begin(argv, first_look=window)
+        if outcome is None:
             window.retire()
-            traceback.print_exc()
-            app.exit(1)
-            return
-        if isinstance(outcome, int):
-            app.exit(outcome)
+        if not isinstance(outcome, QObject):
+            app.exit(1 if outcome is None else outcome)
 
     loader.loaded.connect(loaded)
     # The core loads once the rows are on screen: a thread importing meanwhile would take turns
@@ -534,14 +540,9 @@ class EarlyLogin(QObject):
         """Start as usual (waiting for the core first), once; the Startup or an exit code."""
         if self.startup is None:
             self._loader.wait()
-            try:
-                from ui.app import begin
-
-                self.startup = begin(self._argv, early_login=self.dialog)
-            except Exception:  # a broken installation: said on stderr, as without it
-                traceback.print_exc()
-                self.startup = 1
-            if isinstance(self.startup, int):
+            self.startup = _begin(self._argv, early_login=self.dialog)
+            if not isinstance(self.startup, QObject):
+                self.startup = 1 if self.startup is None else self.startup
                 QApplication.exit(self.startup)
         return self.startup
 

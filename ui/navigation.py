@@ -16,9 +16,10 @@ from PySide6.QtWidgets import (
 
 # The pages in the order of the side list (and of Ctrl+1..Ctrl+8).
 PAGE_KEYS = ("overview", "leads", "cases", "review", "import", "briefs", "settings", "exchange")
-KeyRole = 0x0100 + 1  # Qt.ItemDataRole.UserRole + 1 (see SCROLL_BAR_ALWAYS_OFF)
-# Spelt out: the side list is also the window's first look's (ui.first_look), painted before
-# anything touches PySide6's `Qt` namespace (93 enums, ~25 ms to set up at the first use).
+# Qt's values, spelt out: the side list is also the window's first look's (ui.first_look),
+# painted before anything touches PySide6's `Qt` namespace (93 enums, ~25 ms to set up at the
+# first use of any).
+KeyRole = 0x0100 + 1  # Qt.ItemDataRole.UserRole + 1
 SCROLL_BAR_ALWAYS_OFF = 1  # Qt.ScrollBarPolicy.ScrollBarAlwaysOff
 
 

@@ -54,9 +54,9 @@ ORDER_COLUMNS = {
     "subject_unit": "u.name",
     "updated_at": "l.updated_at",
 }
-# The vocabularies whose labels the cells show, by the column showing them.
 # The summary as far as its cell needs it (one_line reads twice its limit, for white space).
 _SUMMARY_READ = 2 * DISPLAY_SUMMARY_CHARS + 1
+# The vocabularies whose labels the cells show, by the column showing them.
 _LABELLED = {Column.CHANNEL: "channel", Column.CATEGORY: "category", Column.STATUS: "lead_status"}
 _ROWS = """
 SELECT l.ref, l.received_on, l.channel, p.name, p.position, u.name, l.category, l.status,
@@ -86,34 +86,33 @@ def could_sign_in(path: Path) -> bool:
     """Whether the start of the store file `path` opens on its login dialog with nothing to
     check or migrate first: a plain SQLite store with accounts (the app then shows the dialog
     before the core loads: ui.first_look)."""
-    head = declared_head()
-    if head is None or not _plain_sqlite(path) or start_check.check_due(path):
-        return False
-    try:
-        with _reading(path) as connection:
-            return _revision(connection) == head and _exists(connection, "SELECT 1 FROM users")
-    except sqlite3.Error:
-        return False
+    found = _opens_as_it_is(path)
+    return found is not None and found[0]
 
 
 def could_look(path: Path) -> bool:
     """Whether the store file `path` may be looked at before the core loads: the checks of the
     module's docstring that the file alone can answer (the leads page's order and filters
     are the caller's)."""
-    if not _plain_sqlite(path) or start_check.check_due(path):
-        return False
+    return _opens_as_it_is(path) == (False, True)
+
+
+def _opens_as_it_is(path: Path) -> tuple[bool, bool] | None:
+    """(has accounts, holds demonstration data) of a plain SQLite store the app would open as
+    it is: its check not due, at this version's schema revision; None for any other file."""
     head = declared_head()
-    if head is None:
-        return False
+    if head is None or not _plain_sqlite(path) or start_check.check_due(path):
+        return None
     try:
         with _reading(path) as connection:
+            if _revision(connection) != head:
+                return None
             return (
-                _revision(connection) == head
-                and not _exists(connection, "SELECT 1 FROM users")
-                and _exists(connection, "SELECT 1 FROM audit_events WHERE action = 'demo.generate'")
+                _exists(connection, "SELECT 1 FROM users"),
+                _exists(connection, "SELECT 1 FROM audit_events WHERE action = 'demo.generate'"),
             )
     except sqlite3.Error:
-        return False
+        return None
 
 
 def look_at(
