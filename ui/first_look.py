@@ -24,6 +24,7 @@ that same dialog (ui.app.Startup.early_login).
 from __future__ import annotations
 
 import base64
+import contextlib
 import dataclasses
 import json
 import os
@@ -394,10 +395,11 @@ class _CoreLoader(QObject):
     """Imports the core the full window needs in a thread, while the first look stays live.
 
     Signals:
-        loaded(object): None once imported, or the exception that stopped it.
+        loaded(): the imports ended. One that failed fails again, with its traceback, when
+            the start imports it on the GUI thread (_begin).
     """
 
-    loaded = Signal(object)
+    loaded = Signal()
     _thread: threading.Thread | None = None
 
     @Slot()
@@ -413,12 +415,10 @@ class _CoreLoader(QObject):
         self._thread.join()
 
     def _run(self) -> None:
-        try:
+        # A failed import is said where it fails again (see `loaded`).
+        with contextlib.suppress(BaseException):
             import workstation.preload  # noqa: F401
-        except BaseException as exc:  # reported on the GUI thread (the full start re-raises it)
-            self.loaded.emit(exc)
-            return
-        self.loaded.emit(None)
+        self.loaded.emit()
 
 
 def _begin(argv: Sequence[str], **on_screen: Any) -> object:
@@ -438,7 +438,7 @@ def _begin(argv: Sequence[str], **on_screen: Any) -> object:
 def start_with_first_look(argv: Sequence[str], path: Path) -> int:
     """Show the first look (when the settings allow), then the full window; or start the
     usual way. Returns the app's exit code. The store may be looked at: ui.launch asked
-    workstation.first_look.could_look just before."""
+    workstation.first_look.early_start just before."""
     app = prepare_application(argv)
     settings = QSettings()
     snapshot = load_snapshot(settings, path)
@@ -460,7 +460,7 @@ def start_with_first_look(argv: Sequence[str], path: Path) -> int:
 
     loader = _CoreLoader(app)
 
-    def loaded(_error: object) -> None:
+    def loaded() -> None:
         if quitting:
             return
         outcome = _begin(argv, first_look=window)
@@ -526,7 +526,7 @@ class EarlyLogin(QObject):
         options = quick_options(argv) or parse_args(argv)
         self.startup: object = None
         self._loader = _CoreLoader(self)
-        self._loader.loaded.connect(lambda _error: self.begin_now())
+        self._loader.loaded.connect(self.begin_now)
         self.dialog = LoginDialog(
             self._authenticate, login=options.user or "", store_name=str(path)
         )

@@ -137,14 +137,15 @@ def main(argv: Sequence[str]) -> int:
     path = store_file(options)
     if path is None or os.environ.get(NO_FIRST_LOOK_ENV):
         return full_start(argv)
-    from workstation.first_look import could_look, could_sign_in
+    from workstation.first_look import LOOK, SIGN_IN, early_start
 
-    if could_look(path):
+    early = early_start(path)  # one read of the store decides
+    if early == LOOK:
         import_qt()
         from ui.first_look import start_with_first_look
 
         return start_with_first_look(argv, path)
-    if could_sign_in(path):
+    if early == SIGN_IN:
         import_qt()
         from ui.first_look import start_with_early_login
 

@@ -82,19 +82,31 @@ class FirstLook:
     descending: bool
 
 
-def could_sign_in(path: Path) -> bool:
-    """Whether the start of the store file `path` opens on its login dialog with nothing to
-    check or migrate first: a plain SQLite store with accounts (the app then shows the dialog
-    before the core loads: ui.first_look)."""
+# What early_start tells the app to show before the core loads.
+LOOK = "look"  # the leads page (ui.first_look.FirstLookWindow)
+SIGN_IN = "sign_in"  # the login dialog (ui.first_look.EarlyLogin)
+
+
+def early_start(path: Path) -> str | None:
+    """What the start of the store file `path` may show before the core loads: LOOK (no
+    accounts, demonstration data: the checks of the module's docstring that the file alone
+    can answer; the leads page's order and filters are the caller's), SIGN_IN (a plain
+    store with accounts: the login comes first), or None (it starts the usual way)."""
     found = _opens_as_it_is(path)
-    return found is not None and found[0]
+    if found is None:
+        return None
+    has_accounts, holds_demo = found
+    if has_accounts:
+        return SIGN_IN
+    return LOOK if holds_demo else None
+
+
+def could_sign_in(path: Path) -> bool:
+    return early_start(path) == SIGN_IN
 
 
 def could_look(path: Path) -> bool:
-    """Whether the store file `path` may be looked at before the core loads: the checks of the
-    module's docstring that the file alone can answer (the leads page's order and filters
-    are the caller's)."""
-    return _opens_as_it_is(path) == (False, True)
+    return early_start(path) == LOOK
 
 
 def _opens_as_it_is(path: Path) -> tuple[bool, bool] | None:
@@ -125,7 +137,7 @@ def look_at(
     checked: bool = False,
 ) -> FirstLook | None:
     """The first look at the store file `path` listed in this order, or None when the app
-    must start as usual (see the module's docstring). `checked`: could_look said yes just
+    must start as usual (see the module's docstring). `checked`: early_start said LOOK just
     before (its checks are not made again)."""
     if order_by not in ORDER_COLUMNS or not (checked or could_look(path)):
         return None
